@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from webinars.api.urls import api
+from webinars.public import views as public_views
+from webinars.public.feeds import UpcomingWebinarsFeed
+from webinars.public.sitemaps import SITEMAPS
+
+feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming")], "feeds")
+
+urlpatterns = [
+    path("", include("webinars.public.urls")),
+    path("feeds/", include(feeds)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/v1/", api.urls),
+    path("healthz", public_views.healthz, name="healthz"),
+    path("-/hello", public_views.hello, name="hello"),
+    path("admin/", admin.site.urls),
+]

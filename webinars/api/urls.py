@@ -1,0 +1,106 @@
+"""The public JSON API, version 1 (read-only programme data), built with django-ninja.
+
+django-ninja derives the OpenAPI 3 document from the typed schemas, so the document and
+the validation can never disagree. Every error has one shape: ``{"detail", "errors"}``.
+"""
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from webinars.programme import selectors
+
+from . import serializers
+from .schemas import ErrorOut, SeriesOut, WebinarDetailOut, WebinarOut
+
+api = NinjaAPI(
+    title="Museum Webinars API",
+    version="1.0.0",
+    description="Public programme of webinars for museum professionals. Read-only; no personal data.",
+    urls_namespace="api-v1",
+    docs_url=None,  # Swagger UI would load third-party assets; the OpenAPI document is enough.
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("query", "path", "body")]
+        errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "Invalid value."))
+    return api.create_response(request, {"detail": "Invalid request.", "errors": errors}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": "Not found.", "errors": {}}, status=404)
+
+
+class Pagination(PageNumberPagination):
+    """``?page=N`` (1-based) and ``?page_size=`` up to 100; bad values answer 400."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(page_size=50, max_page_size=100, **kwargs)
+
+
+class WebinarFilters(Schema):
+    when: Literal["upcoming", "past"] | None = None
+    series: str | None = Field(None, max_length=120)
+    language: str | None = Field(None, max_length=8)
+
+
+@api.get("/series/", response=list[SeriesOut], tags=["series"], summary="All public series")
+@paginate(Pagination)
+def series_list(request: HttpRequest):
+    return [serializers.series_dict(s) for s in selectors.series_public().prefetch_related("partners")]
+
+
+@api.get("/webinars/", response={200: list[WebinarOut], 400: ErrorOut}, tags=["webinars"], summary="Public webinars")
+@paginate(Pagination)
+def webinar_list(request: HttpRequest, filters: Query[WebinarFilters]):
+    queryset = selectors.webinar_filter(when=filters.when, series_slug=filters.series, language=filters.language)
+    return _LazyDicts(queryset, serializers.webinar_dict)
+
+
+@api.get(
+    "/webinars/{webinar_id}/",
+    response={200: WebinarDetailOut, 404: ErrorOut},
+    tags=["webinars"],
+    summary="One webinar with speakers and links",
+)
+def webinar_detail(request: HttpRequest, webinar_id: int):
+    webinar = selectors.webinar_by_id(webinar_id)
+    if webinar is None:
+        raise Http404
+    return serializers.webinar_detail_dict(webinar)
+
+
+class _LazyDicts:
+    """A sliceable view of a queryset that serialises only the page actually returned."""
+
+    def __init__(self, queryset, to_dict) -> None:
+        self.queryset = queryset
+        self.to_dict = to_dict
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self.to_dict(obj) for obj in self.queryset[item]]
+        return self.to_dict(self.queryset[item])
+
+
+__all__ = ["api"]

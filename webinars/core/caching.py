@@ -1,0 +1,55 @@
+"""Whole-page caching of anonymous public pages.
+
+A page is stored per (content version, UI language, viewer time zone, path with query),
+because those are all the inputs its HTML depends on. Editing content bumps the content
+version (``core.services.content_version_bump``), which retires every stored page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .selectors import content_version
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    tz = getattr(request, "viewer_tz_name", "")
+    return f"page:{content_version()}:{translation.get_language()}:{tz}:{request.method == 'HEAD'}:{path}"
+
+
+def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a GET for an anonymous visitor from the cache when possible."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type, status = stored
+            response = HttpResponse(content, content_type=content_type, status=status)
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"], response.status_code),
+                    settings.PUBLIC_PAGE_CACHE_SECONDS,
+                )
+            response["X-Page-Cache"] = "miss"
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+    return wrapper

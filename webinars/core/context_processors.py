@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from .timezones import chooser_zones
+
+
+def viewer(request: HttpRequest) -> dict:
+    tz_name = getattr(request, "viewer_tz_name", settings.DEFAULT_VIEWER_TIME_ZONE)
+    return {
+        "viewer_tz_name": tz_name,
+        "viewer_tz_known": getattr(request, "viewer_tz_known", False),
+        "viewer_tz_invalid": getattr(request, "viewer_tz_invalid", False),
+        "chooser_zones": chooser_zones(tz_name),
+        "SITE_URL": settings.SITE_URL,
+    }

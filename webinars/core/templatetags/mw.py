@@ -1,0 +1,99 @@
+"""Template helpers for translatable content and times in the viewer's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from webinars.core.i18n import localize, sanitize_html
+from webinars.core.languages import language_name
+from webinars.core.timezones import city_name, get_zone, utc_offset_label
+
+register = template.Library()
+
+
+def _original(obj) -> str | None:
+    return getattr(obj, "original_language", None)
+
+
+@register.simple_tag
+def tr(value, obj=None) -> str:
+    """Text of a content field in the UI language; marked with ``lang`` when it fell back."""
+    text, lang = localize(value, original=_original(obj))
+    if lang != translation.get_language():
+        return format_html('<span lang="{}">{}</span>', lang, text)
+    return format_html("{}", text)
+
+
+@register.simple_tag
+def tr_plain(value, obj=None) -> str:
+    """Text of a content field without markup (for attributes and titles)."""
+    return localize(value, original=_original(obj))[0]
+
+
+@register.simple_tag
+def tr_html(value, obj=None) -> str:
+    """Rich text of a content field, sanitised again on output as a second line of defence."""
+    html, lang = localize(value, original=_original(obj))
+    if not html:
+        return ""
+    clean = sanitize_html(html)
+    if lang != translation.get_language():
+        return format_html('<div lang="{}">{}</div>', lang, mark_safe(clean))  # noqa: S308 -- sanitised by nh3 above
+    return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 above
+
+
+@register.filter
+def langname(code: str) -> str:
+    return language_name(code)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "l, j E Y")
+
+
+@register.inclusion_tag("public/_when.html")
+def when(webinar, compact: bool = False) -> dict:
+    """Date and time of a webinar in the viewer's zone, with the organiser's zone beside it."""
+    viewer_zone = timezone.get_current_timezone()
+    organiser_zone = get_zone(webinar.time_zone)
+    context = {"webinar": webinar, "compact": compact, "announced": webinar.starts_at is not None}
+    if webinar.starts_at is None:
+        context.update(day=_day(webinar.start_date), iso=webinar.start_date.isoformat())
+        return context
+    local = webinar.starts_at.astimezone(viewer_zone)
+    organiser_local = webinar.starts_at.astimezone(organiser_zone)
+    context.update(
+        iso=webinar.starts_at.isoformat(),
+        day=_day(local.date()),
+        time=date_format(local, "H:i"),
+        end_time=date_format(webinar.ends_at.astimezone(viewer_zone), "H:i"),
+        viewer_city=city_name(viewer_zone.key),
+        viewer_offset=utc_offset_label(webinar.starts_at, viewer_zone),
+        same_zone=utc_offset_label(webinar.starts_at, viewer_zone) == utc_offset_label(webinar.starts_at, organiser_zone)
+        and viewer_zone.key == organiser_zone.key,
+        organiser_day=_day(organiser_local.date()) if organiser_local.date() != local.date() else "",
+        organiser_time=date_format(organiser_local, "H:i"),
+        organiser_city=city_name(organiser_zone.key),
+        organiser_offset=utc_offset_label(webinar.starts_at, organiser_zone),
+    )
+    return context
+
+
+@register.simple_tag
+def status_label(webinar) -> str:
+    labels = {
+        "cancelled": _("Cancelled"),
+        "postponed": _("Postponed"),
+        "draft": _("Draft"),
+    }
+    label = labels.get(webinar.status)
+    if not label:
+        return ""
+    return format_html('<strong class="badge badge-{}">{}</strong>', webinar.status, label)

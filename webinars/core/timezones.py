@@ -1,0 +1,78 @@
+"""Viewer time zones: validation, labels and the zones offered in the chooser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import lru_cache
+
+# Zones of the region first in the chooser; every IANA zone is accepted from ?tz=.
+REGION_TIME_ZONES: list[str] = [
+    "Asia/Almaty",
+    "Asia/Qostanay",
+    "Asia/Aqtobe",
+    "Asia/Aqtau",
+    "Asia/Atyrau",
+    "Asia/Oral",
+    "Asia/Qyzylorda",
+    "Asia/Bishkek",
+    "Asia/Tashkent",
+    "Asia/Samarkand",
+    "Asia/Dushanbe",
+    "Asia/Ashgabat",
+    "Asia/Yerevan",
+    "Asia/Tbilisi",
+    "Asia/Baku",
+    "Europe/Moscow",
+    "Europe/Paris",
+    "Europe/London",
+    "America/New_York",
+    "UTC",
+]
+
+
+@lru_cache(maxsize=1)
+def available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def parse_time_zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """Return the zone called ``name``, or None when it is not a known IANA zone."""
+    if not name or len(name) > 64 or name not in available_time_zones():
+        return None
+    return get_zone(name)
+
+
+@lru_cache(maxsize=1024)
+def get_zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+def city_name(zone_name: str) -> str:
+    """ "Asia/Almaty" -> "Almaty"; "America/Argentina/Salta" -> "Salta"."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def utc_offset_label(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """The offset in force in ``zone`` at ``moment`` (historical rules included), e.g. "UTC+6"."""
+    offset = moment.astimezone(zone).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
+
+
+def chooser_zones(current: str) -> list[str]:
+    zones = list(REGION_TIME_ZONES)
+    if current not in zones:
+        zones.insert(0, current)
+    return zones
+
+
+def validate_time_zone(value: str) -> None:
+    """Model/form validator: ``value`` must be an IANA zone name such as "Asia/Almaty"."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if parse_time_zone(value) is None:
+        raise ValidationError(_("“%(zone)s” is not a known time zone; use a name such as Asia/Almaty."), params={"zone": value})

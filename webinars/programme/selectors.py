@@ -1,0 +1,137 @@
+"""Reads of the public programme. Each returns a queryset with what its callers render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Person, Series, SeriesSlug, Webinar, WebinarSlug, WebinarSpeaker
+
+LIST_RELATED = ("series",)
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def webinar_public() -> QuerySet[Webinar]:
+    return Webinar.objects.public().select_related(*LIST_RELATED)
+
+
+def webinar_upcoming(*, now: dt.datetime | None = None) -> QuerySet[Webinar]:
+    """Published, postponed and cancelled webinars that have not ended, soonest first."""
+    return webinar_public().filter(ends_at__gte=_now(now)).order_by("start_date", "starts_at", "id")
+
+
+def webinar_past(*, now: dt.datetime | None = None) -> QuerySet[Webinar]:
+    """The archive: webinars that have ended, newest first."""
+    return webinar_public().filter(ends_at__lt=_now(now)).order_by("-start_date", "-starts_at", "-id")
+
+
+def webinar_filter(
+    *, when: str | None = None, series_slug: str | None = None, language: str | None = None, now: dt.datetime | None = None
+) -> QuerySet[Webinar]:
+    """Public webinars filtered as the API and feeds ask."""
+    if when == "upcoming":
+        qs = webinar_upcoming(now=now)
+    elif when == "past":
+        qs = webinar_past(now=now)
+    else:
+        qs = webinar_public().order_by("start_date", "starts_at", "id")
+    if series_slug:
+        qs = qs.filter(series__slug=series_slug)
+    if language:
+        # JSON text search works on SQLite and PostgreSQL alike (JSON containment does not on SQLite).
+        qs = qs.filter(Q(language=language) | Q(interpretation_languages__icontains=f'"{language}"'))
+    return qs
+
+
+def series_public() -> QuerySet[Series]:
+    return (
+        Series.objects.filter(is_published=True)
+        .select_related("organiser")
+        .annotate(webinar_count=Count("webinars", filter=~Q(webinars__status=Webinar.Status.DRAFT)))
+        .order_by("is_sample", "slug")
+    )
+
+
+def series_by_slug(slug: str) -> tuple[Series | None, bool]:
+    """The public series at ``slug`` and whether ``slug`` is its current (canonical) one."""
+    series = Series.objects.filter(is_published=True, slug=slug).select_related("organiser").first()
+    if series is not None:
+        return series, True
+    old = SeriesSlug.objects.filter(slug=slug, series__is_published=True).select_related("series").first()
+    return (old.series, False) if old else (None, False)
+
+
+def series_partners(series: Series) -> list:
+    return list(series.partners.all())
+
+
+def webinar_detail_queryset() -> QuerySet[Webinar]:
+    return (
+        Webinar.objects.public()
+        .select_related("series", "series__organiser")
+        .prefetch_related(
+            Prefetch("speakers", queryset=WebinarSpeaker.objects.select_related("person")),
+            "links",
+            "partners",
+            "series__partners",
+        )
+    )
+
+
+def webinar_by_slugs(series: Series, slug: str) -> tuple[Webinar | None, bool]:
+    """The public webinar at ``slug`` in ``series`` and whether ``slug`` is its current one."""
+    webinar = webinar_detail_queryset().filter(series=series, slug=slug).first()
+    if webinar is not None:
+        return webinar, True
+    old = WebinarSlug.objects.filter(series=series, slug=slug).values_list("webinar_id", flat=True).first()
+    if old is None:
+        return None, False
+    return webinar_detail_queryset().filter(pk=old).first(), False
+
+
+def webinar_by_id(webinar_id: int) -> Webinar | None:
+    return webinar_detail_queryset().filter(pk=webinar_id).first()
+
+
+def webinar_in_series(series: Series, *, exclude_id: int | None = None) -> QuerySet[Webinar]:
+    qs = webinar_public().filter(series=series)
+    return qs.exclude(pk=exclude_id) if exclude_id else qs
+
+
+def person_by_slug(slug: str) -> Person | None:
+    return Person.objects.filter(slug=slug).first()
+
+
+def person_webinars(person: Person) -> QuerySet[WebinarSpeaker]:
+    return (
+        WebinarSpeaker.objects.filter(person=person, webinar__in=Webinar.objects.public())
+        .select_related("webinar", "webinar__series")
+        .order_by("-webinar__start_date", "-webinar__starts_at")
+    )
+
+
+def series_editable_by(user) -> QuerySet[Series]:
+    """Series a back-office user may edit: all for superusers, else those they have a role on."""
+    if user.is_superuser:
+        return Series.objects.all()
+    return Series.objects.filter(roles__user=user).distinct()
+
+
+def webinar_for_preview(*, user, webinar_id: int) -> Webinar | None:
+    """Any webinar, drafts included, of a series ``user`` may edit."""
+    return (
+        Webinar.objects.filter(pk=webinar_id, series__in=series_editable_by(user))
+        .select_related("series", "series__organiser")
+        .prefetch_related(
+            Prefetch("speakers", queryset=WebinarSpeaker.objects.select_related("person")),
+            "links",
+            "partners",
+            "series__partners",
+        )
+        .first()
+    )

@@ -1,0 +1,41 @@
+"""Atom feed of upcoming webinars."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from webinars.core.i18n import i18n_text
+from webinars.programme import selectors
+
+FEED_LIMIT = 50
+
+
+class UpcomingWebinarsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Museum Webinars: upcoming webinars")
+    subtitle = _("Online capacity-building webinars for museum professionals.")
+    link = "/"
+
+    def items(self):
+        return selectors.webinar_upcoming().select_related("series__organiser")[:FEED_LIMIT]
+
+    def item_title(self, item) -> str:
+        return i18n_text(item.title, original=item.original_language)
+
+    def item_description(self, item) -> str:
+        return i18n_text(item.summary, original=item.original_language) or i18n_text(item.series.title)
+
+    def item_link(self, item) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item) -> str:
+        return f"webinar-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item) -> str:
+        return str(item.series.organiser)
