@@ -10,6 +10,7 @@ from webinars.public.sitemaps import SITEMAPS
 feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming")], "feeds")
 
 urlpatterns = [
+    path("", include("webinars.registrations.urls")),
     path("", include("webinars.public.urls")),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

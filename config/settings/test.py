@@ -1,5 +1,7 @@
 """Settings for the test suite: fast password hashing, in-memory e-mail."""
 
+import os
+
 from .base import *  # noqa: F403 -- settings modules extend the base namespace by design
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +10,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run at once, inside the test (after the transaction commits).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not :memory:, so that concurrency tests race on real separate connections.
+    # One file per test process, so parallel runs never share (and corrupt) a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+REGISTRATION_RATE_LIMIT = 1000

@@ -86,3 +86,27 @@ class WebinarDetailOut(WebinarOut):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+class RegistrationIn(Schema):
+    """Fields of a registration; validated by the same rules as the web form."""
+
+    name: str
+    email: str
+    country: str
+    city: str = ""
+    organisation: str
+    position: str = ""
+    institution_type: str
+    gender: str = ""
+    language: str = "en"
+    consent_privacy: bool
+    consent_recording: bool = False
+    time_zone: str = ""
+    answers: dict[str, str] = {}
+
+
+class RegistrationOut(Schema):
+    status: Literal["pending", "confirmed", "waitlisted"]
+    webinar: int
+    message: str

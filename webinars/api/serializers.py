@@ -74,7 +74,12 @@ def webinar_detail_dict(webinar: Webinar) -> dict:
             for s in webinar.speakers.all()
         ],
         "links": [
-            {"title": i18n_text(link.title), "title_i18n": i18n_dict(link.title), "url": link.url, "language": link.language}
+            {
+                "title": i18n_text(link.title, original=webinar.original_language),
+                "title_i18n": i18n_dict(link.title),
+                "url": link.url,
+                "language": link.language,
+            }
             for link in webinar.links.all()
         ],
         "partners": [organisation_dict(p) for p in webinar.partners.all()],

@@ -12,10 +12,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors
+from webinars.registrations import services as registration_services
+from webinars.registrations.forms import RegistrationForm
 
 from . import serializers
-from .schemas import ErrorOut, SeriesOut, WebinarDetailOut, WebinarOut
+from .schemas import ErrorOut, RegistrationIn, RegistrationOut, SeriesOut, WebinarDetailOut, WebinarOut
 
 api = NinjaAPI(
     title="Museum Webinars API",
@@ -82,6 +85,45 @@ def webinar_detail(request: HttpRequest, webinar_id: int):
     if webinar is None:
         raise Http404
     return serializers.webinar_detail_dict(webinar)
+
+
+@api.post(
+    "/webinars/{webinar_id}/registrations",
+    response={200: RegistrationOut, 201: RegistrationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    tags=["registrations"],
+    summary="Register for a webinar (no login)",
+    description=(
+        "201 with the status for a new registration; 200 with the same body when the e-mail is already registered "
+        "(the self-service link is e-mailed again); 400 with messages per field; 404 unknown webinar; "
+        "409 when registration is closed or the webinar is past or cancelled."
+    ),
+)
+def registration_create(request: HttpRequest, webinar_id: int, payload: RegistrationIn):
+    webinar = selectors.webinar_public().filter(pk=webinar_id).first()
+    if webinar is None:
+        raise Http404
+    if registration_over_limit(request):
+        return 429, {"detail": "Too many registrations from this address; try again later.", "errors": {}}
+    raw = payload.dict()
+    answers = raw.pop("answers") or {}
+    raw.update({f"q_{key}": value for key, value in answers.items()})
+    form = RegistrationForm(raw, series=webinar.series)
+    if not form.is_valid():
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        return 400, {"detail": "Invalid registration.", "errors": {("request" if k == "__all__" else k): v for k, v in errors.items()}}
+    try:
+        result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
+    except registration_services.RegistrationClosed as closed:
+        return 409, {"detail": str(closed.message), "errors": {}}
+    status = result.status
+    return (201 if result.created else 200), {"status": status, "webinar": webinar.pk, "message": REGISTRATION_MESSAGES[status]}
+
+
+REGISTRATION_MESSAGES = {
+    "pending": "Check your e-mail and confirm your address to keep your seat.",
+    "confirmed": "You are registered; your join link is on its way by e-mail.",
+    "waitlisted": "All seats are taken; you are on the waiting list.",
+}
 
 
 class _LazyDicts:

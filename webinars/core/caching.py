@@ -37,15 +37,16 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         key = _page_key(request)
         stored = cache.get(key)
         if stored is not None:
-            content, content_type, status = stored
-            response = HttpResponse(content, content_type=content_type, status=status)
+            content, headers, status = stored
+            response = HttpResponse(content, status=status, headers=headers)
             response["X-Page-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"], response.status_code),
+                    # All the view's headers (Content-Type, and Content-Disposition of calendar files).
+                    (response.content, dict(response.headers), response.status_code),
                     settings.PUBLIC_PAGE_CACHE_SECONDS,
                 )
             response["X-Page-Cache"] = "miss"

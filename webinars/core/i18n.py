@@ -7,6 +7,7 @@ a column per language and field (10 languages x ~12 fields here).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import nh3
@@ -84,9 +85,15 @@ class RichContentField(ContentTextField):
     def get_prep_value(self, value: Any) -> Any:
         if isinstance(value, LazyI18nString):
             value = value.data
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            # JSON text of all languages (as stored); anything else starting with "{" is plain HTML.
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
         if isinstance(value, dict):
             value = {lang: sanitize_html(text) for lang, text in value.items() if text}
-        elif isinstance(value, str) and value and not value.lstrip().startswith("{"):
+        elif isinstance(value, str) and value:
             value = sanitize_html(value)
         return super().get_prep_value(value)
 

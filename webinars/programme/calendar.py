@@ -51,7 +51,7 @@ def webinar_event(webinar: Webinar, *, language: str | None = None, description_
     return event
 
 
-def calendar_for(webinars: Iterable[Webinar], *, name: str, language: str | None = None) -> bytes:
+def calendar_for(webinars: Iterable[Webinar], *, name: str, language: str | None = None, description_extra: str = "") -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Museum Webinars//museum-webinars//EN")
     calendar.add("version", "2.0")
@@ -59,5 +59,5 @@ def calendar_for(webinars: Iterable[Webinar], *, name: str, language: str | None
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for webinar in webinars:
-        calendar.add_component(webinar_event(webinar, language=language))
+        calendar.add_component(webinar_event(webinar, language=language, description_extra=description_extra))
     return calendar.to_ical()

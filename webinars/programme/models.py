@@ -58,6 +58,10 @@ class Person(models.Model):
         return reverse("public:person", args=[self.slug])
 
 
+def default_reminder_hours() -> list[int]:
+    return [24, 1]
+
+
 class Series(models.Model):
     title = ContentCharField(_("title"))
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -76,6 +80,19 @@ class Series(models.Model):
         _("sample series"), default=False, help_text=_("Shown with a 'sample' label: demonstration content, not real events.")
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # Registration policy of the series (used by the registrations app).
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    confirm_email = models.BooleanField(
+        _("confirm e-mail addresses"),
+        default=True,
+        help_text=_("Registrants confirm their address by a link (double opt-in). Turn off only for internal events."),
+    )
+    pending_expiry_hours = models.PositiveIntegerField(
+        _("hours to confirm"), default=48, help_text=_("An unconfirmed registration gives its seat back after this many hours.")
+    )
+    reminder_hours = models.JSONField(
+        _("reminders (hours before the start)"), default=default_reminder_hours, blank=True, help_text=_("For example [24, 1].")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +183,7 @@ class Webinar(models.Model):
         _("original page"), max_length=500, blank=True, help_text=_("Where this webinar was first announced, if elsewhere.")
     )
     partners = models.ManyToManyField(Organisation, verbose_name=_("partners"), blank=True, related_name="partner_webinars")
+    registration_open = models.BooleanField(_("registration open"), default=True)
     # Derived from the start and duration (end of the day when the time is not yet
     # announced) so "upcoming" and "past" are one indexed comparison in SQL.
     ends_at = models.DateTimeField(editable=False, db_index=True)

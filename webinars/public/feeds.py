@@ -1,5 +1,6 @@
 """Atom feed of upcoming webinars."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,14 @@ class UpcomingWebinarsFeed(Feed):
         return i18n_text(item.title, original=item.original_language)
 
     def item_description(self, item) -> str:
-        return i18n_text(item.summary, original=item.original_language) or i18n_text(item.series.title)
+        return i18n_text(item.summary, original=item.original_language) or str(item.series)
 
     def item_link(self, item) -> str:
         return item.get_absolute_url()
 
     def item_guid(self, item) -> str:
-        return f"webinar-{item.pk}"
+        # An Atom id must be an absolute IRI; the permanent link survives renames.
+        return settings.SITE_URL + item.get_permanent_url()
 
     def item_pubdate(self, item):
         return item.published_at or item.created_at

@@ -48,7 +48,7 @@ def webinar_json_ld(webinar: Webinar) -> str:
     partners = [*webinar.partners.all()]
     if partners:
         data["sponsor"] = [{"@type": "Organization", "name": str(p)} for p in partners]
-    summary = i18n_text(webinar.summary)
+    summary = i18n_text(webinar.summary, original=webinar.original_language)
     if summary:
         data["description"] = summary
     if webinar.recording_url:

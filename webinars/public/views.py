@@ -9,12 +9,14 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from webinars.core.caching import cached_public_page
 from webinars.programme import selectors
 from webinars.programme.calendar import calendar_for
 from webinars.programme.models import Webinar
+from webinars.registrations.services import registration_closed_reason
 
 from .structured_data import webinar_json_ld
 
@@ -88,6 +90,7 @@ def _render_webinar(request: HttpRequest, webinar: Webinar, *, preview: bool = F
             "permanent_url": settings.SITE_URL + webinar.get_permanent_url(),
             "json_ld": webinar_json_ld(webinar),
             "preview": preview,
+            "registration_open": registration_closed_reason(webinar, now=timezone.now()) is None,
         },
     )
 

@@ -97,3 +97,13 @@ def status_label(webinar) -> str:
     if not label:
         return ""
     return format_html('<strong class="badge badge-{}">{}</strong>', webinar.status, label)
+
+
+@register.simple_tag
+def when_text(webinar) -> str:
+    """Plain-text date and time in the active zone (e-mails), with the zone named."""
+    if webinar.starts_at is None:
+        return f"{_day(webinar.start_date)} · {_('time to be announced')}"
+    zone = timezone.get_current_timezone()
+    local = webinar.starts_at.astimezone(zone)
+    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({city_name(zone.key)}, {utc_offset_label(webinar.starts_at, zone)})"

@@ -1,0 +1,137 @@
+"""The registration form: one set of validation rules for the web form and the JSON API."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from webinars.core.i18n import i18n_text
+from webinars.core.timezones import parse_time_zone
+
+from .models import Gender, InstitutionType, RegistrationQuestion
+
+# Bidirectional embedding/override/isolate controls can make a name display as
+# something else (spoofing) in organiser lists and certificates; right-to-left *text*
+# itself is fine.
+BIDI_CONTROLS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
+# Markup characters have no place in a name, city or organisation.
+MARKUP_CHARACTERS = set("<>{}`")
+
+
+def validate_plain_text(value: str) -> None:
+    for char in value:
+        if char in BIDI_CONTROLS:
+            raise ValidationError(_("Remove the invisible direction marks from this text."), code="bidi")
+        if unicodedata.category(char) == "Cc":
+            raise ValidationError(_("Remove the control characters from this text."), code="control")
+        if char in MARKUP_CHARACTERS:
+            raise ValidationError(_("This text may not contain < > { } or `."), code="markup")
+
+
+class PlainTextField(forms.CharField):
+    default_validators = [validate_plain_text]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFC", " ".join(value.split())) if value else value
+
+
+def country_choices(region: list[str]) -> list[tuple[str, str]]:
+    """ISO 3166 countries, the series' region first."""
+    region_set = set(region)
+    first = [(code, name) for code, name in countries if code in region_set]
+    rest = [(code, name) for code, name in countries if code not in region_set]
+    return [("", _("Choose a country"))] + first + ([("", "──────────")] if first else []) + rest
+
+
+class RegistrationForm(forms.Form):
+    name = PlainTextField(label=_("Full name"), max_length=200, help_text=_("As it should appear on your certificate, in any script."))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    country = forms.ChoiceField(label=_("Country"))
+    city = PlainTextField(label=_("City"), max_length=200, required=False)
+    organisation = PlainTextField(label=_("Organisation (museum)"), max_length=300)
+    position = PlainTextField(label=_("Position"), max_length=200, required=False)
+    institution_type = forms.ChoiceField(label=_("Type of institution"), choices=[("", "—")] + list(InstitutionType.choices))
+    gender = forms.ChoiceField(label=_("Gender (optional)"), choices=[("", "—")] + list(Gender.choices), required=False)
+    language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
+    consent_privacy = forms.BooleanField(
+        label=_("I agree that my details are used to organise this webinar, as the privacy notice explains."),
+        error_messages={"required": _("Registration needs your agreement to the privacy notice.")},
+    )
+    consent_recording = forms.BooleanField(label=_("I agree to being recorded (video, voice, chat)."), required=False)
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Honeypot: invisible to people, filled in by bots. A filled one stores nothing.
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
+
+    def __init__(self, *args, series=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        region = [c.code for c in series.countries] if series is not None else []
+        self.fields["country"].choices = country_choices(region)
+        self.questions: list[RegistrationQuestion] = list(series.registration_questions.all()) if series is not None else []
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = self._question_field(question)
+
+    @staticmethod
+    def _question_field(question: RegistrationQuestion) -> forms.Field:
+        label = i18n_text(question.label)
+        help_text = i18n_text(question.help_text)
+        if question.kind == RegistrationQuestion.Kind.YES_NO:
+            return forms.ChoiceField(
+                label=label, help_text=help_text, required=question.required, choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+            )
+        if question.kind == RegistrationQuestion.Kind.CHOICE:
+            options = [str(c)[:200] for c in question.choices or []]
+            return forms.ChoiceField(
+                label=label, help_text=help_text, required=question.required, choices=[("", "—")] + [(o, o) for o in options]
+            )
+        widget = forms.Textarea(attrs={"rows": 3}) if question.kind == RegistrationQuestion.Kind.LONG_TEXT else None
+        return forms.CharField(
+            label=label, help_text=help_text, required=question.required, max_length=2000, widget=widget, validators=[validate_plain_text]
+        )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data.get("time_zone") or ""
+        return value if parse_time_zone(value) else ""
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def registration_data(self) -> dict:
+        """The cleaned values in the shape ``services.registration_create`` takes."""
+        data = {
+            key: self.cleaned_data.get(key)
+            for key in (
+                "name",
+                "email",
+                "country",
+                "city",
+                "organisation",
+                "position",
+                "institution_type",
+                "gender",
+                "language",
+                "consent_recording",
+                "time_zone",
+            )
+        }
+        data["answers"] = {str(q.pk): self.cleaned_data.get(f"q_{q.pk}") for q in self.questions if self.cleaned_data.get(f"q_{q.pk}")}
+        return data
+
+
+class DetailsForm(RegistrationForm):
+    """What a registrant may correct on their self-service page (not the e-mail address)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("email", "consent_privacy", "website", "time_zone"):
+            self.fields.pop(name)
+        for name in [n for n in self.fields if n.startswith("q_")]:
+            self.fields.pop(name)

@@ -1,0 +1,203 @@
+"""Registrations, their audit log, organisers' extra questions and outgoing e-mail.
+
+Invariants kept by the database: one registration per (webinar, e-mail); one message per
+idempotency key. Capacity is kept by ``services.registration_create`` under a lock.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from webinars.core.i18n import ContentCharField, ContentTextField
+from webinars.programme.models import Series, Webinar
+
+
+def new_token() -> str:
+    """An unguessable token for links (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class InstitutionType(models.TextChoices):
+    STATE = "state", _("State museum or institution")
+    MUNICIPAL = "municipal", _("Municipal museum or institution")
+    PRIVATE = "private", _("Private museum")
+    UNIVERSITY = "university", _("University or research institute")
+    NGO = "ngo", _("NGO or foundation")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another gender")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class Booking(models.Model):
+    """One act of registering: for one webinar or for all upcoming webinars of a series.
+
+    The self-service link and the e-mail confirmation belong to the booking, so a
+    registrant confirms once and manages all the webinars they booked together.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
+    language = models.CharField(_("preferred language"), max_length=8, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending e-mail confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="registrations")
+    webinar = models.ForeignKey(Webinar, verbose_name=_("webinar"), on_delete=models.PROTECT, related_name="registrations")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), blank=True)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation (museum)"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    institution_type = models.CharField(_("institution type"), max_length=20, choices=InstitutionType.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    language = models.CharField(_("preferred language"), max_length=8, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    consent_privacy_at = models.DateTimeField(_("privacy notice accepted at"))
+    consent_recording = models.BooleanField(_("agrees to being recorded"), default=False)
+    answers = models.JSONField(_("answers to the series' questions"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    source = models.CharField(_("source"), max_length=20, default="web")
+    join_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("unconfirmed until"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    join_clicked_at = models.DateTimeField(_("first joined at"), null=True, blank=True)
+    join_count = models.PositiveIntegerField(_("join clicks"), default=0)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["webinar", "email"], name="one_registration_per_email_and_webinar"),
+            models.CheckConstraint(condition=~Q(status="pending") | Q(expires_at__isnull=False), name="pending_registration_has_expiry"),
+        ]
+        indexes = [models.Index(fields=["webinar", "status"], name="registration_webinar_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.webinar}"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class RegistrationEvent(models.Model):
+    """Audit log of every change of a registration's state (who, when, from what, to what)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("registration event")
+        verbose_name_plural = _("registration events")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class RegistrationQuestion(models.Model):
+    """An extra question an organiser asks everyone registering for a series."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        YES_NO = "yes_no", _("Yes / no")
+        CHOICE = "choice", _("One of several choices")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="registration_questions")
+    label = ContentCharField(_("question"))
+    help_text = ContentTextField(_("help text"), blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_('For "one of several": a list of texts.'))
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self) -> str:
+        from webinars.core.i18n import i18n_text
+
+        return i18n_text(self.label)
+
+
+class OutgoingMessage(models.Model):
+    """An e-mail to send, once. The idempotency key makes every send safe to retry.
+
+    A message is created in the same transaction as the change it reports, and handed
+    to a background task after commit; the task marks it sent. Its Message-ID is derived
+    from the key, so even a resend after a crash between SMTP and the database is
+    recognisable as the same message by receiving servers.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    to_email = models.EmailField(max_length=254)
+    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,120 @@
+"""Reads of registrations: seats, bookings behind links, organiser lists and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from webinars.programme.models import Webinar
+
+from .models import Booking, Registration
+
+MANAGE_SALT = "registrations.manage"
+CONFIRM_SALT = "registrations.confirm"
+
+
+def seat_holding_q(now: dt.datetime) -> Q:
+    """Registrations that occupy a seat: confirmed, or pending and not yet expired."""
+    return Q(status=Registration.Status.CONFIRMED) | Q(status=Registration.Status.PENDING, expires_at__gt=now)
+
+
+def seats_taken(*, webinar: Webinar, now: dt.datetime | None = None) -> int:
+    return Registration.objects.filter(seat_holding_q(now or timezone.now()), webinar=webinar).count()
+
+
+def seats_left(*, webinar: Webinar, now: dt.datetime | None = None) -> int | None:
+    """Free seats, or None when the capacity is unlimited."""
+    if webinar.capacity is None:
+        return None
+    return max(0, webinar.capacity - seats_taken(webinar=webinar, now=now))
+
+
+def waitlist(*, webinar: Webinar) -> QuerySet[Registration]:
+    """The waiting list in the order people joined it."""
+    return Registration.objects.filter(webinar=webinar, status=Registration.Status.WAITLISTED).order_by("created_at", "id")
+
+
+def booking_manage_token(booking: Booking) -> str:
+    return signing.dumps(str(booking.uuid), salt=MANAGE_SALT, compress=True)
+
+
+def booking_confirm_token(booking: Booking) -> str:
+    return signing.dumps(str(booking.uuid), salt=CONFIRM_SALT, compress=True)
+
+
+def _booking_from_token(token: str, salt: str) -> Booking | None:
+    try:
+        booking_uuid = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    return Booking.objects.filter(uuid=booking_uuid).first()
+
+
+def booking_by_manage_token(token: str) -> Booking | None:
+    return _booking_from_token(token, MANAGE_SALT)
+
+
+def booking_by_confirm_token(token: str) -> Booking | None:
+    return _booking_from_token(token, CONFIRM_SALT)
+
+
+def booking_registrations(booking: Booking) -> QuerySet[Registration]:
+    return booking.registrations.select_related("webinar", "webinar__series").order_by("webinar__start_date", "webinar__starts_at")
+
+
+def registration_by_join_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return Registration.objects.select_related("webinar").filter(join_token=token).first()
+
+
+def registrations_for_organiser(*, series_ids) -> QuerySet[Registration]:
+    return Registration.objects.filter(webinar__series_id__in=series_ids).select_related("webinar", "webinar__series")
+
+
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("webinar", "Webinar"),
+    ("webinar_date", "Date"),
+    ("status", "Status"),
+    ("name", "Name"),
+    ("email", "E-mail"),
+    ("country", "Country"),
+    ("city", "City"),
+    ("organisation", "Organisation"),
+    ("position", "Position"),
+    ("institution_type", "Institution type"),
+    ("gender", "Gender"),
+    ("language", "Language"),
+    ("consent_recording", "Agrees to recording"),
+    ("registered_at", "Registered at (UTC)"),
+    ("confirmed_at", "Confirmed at (UTC)"),
+    ("joined", "Joined"),
+]
+
+
+def registration_export_rows(queryset: QuerySet[Registration]):
+    """Rows (lists of plain values) for CSV/XLSX export, in EXPORT_COLUMNS order, streamed."""
+    for reg in (
+        queryset.select_related("webinar").order_by("webinar__start_date", "webinar_id", "created_at", "id").iterator(chunk_size=2000)
+    ):
+        yield [
+            str(reg.webinar),
+            reg.webinar.start_date.isoformat(),
+            reg.status,
+            reg.name,
+            reg.email if not reg.is_erased else "",
+            reg.country.code if reg.country else "",
+            reg.city,
+            reg.organisation,
+            reg.position,
+            reg.institution_type,
+            reg.gender,
+            reg.language,
+            "yes" if reg.consent_recording else "no",
+            reg.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+            reg.confirmed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if reg.confirmed_at else "",
+            "yes" if reg.join_count else "no",
+        ]

@@ -1,0 +1,192 @@
+"""Registration pages: form, confirmation, self-service ("my registration"), join link.
+
+None of these pages is cached, and each says so (``Cache-Control: private, no-store``):
+they show one person's data and are reached only through their secret links.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from webinars.core.ratelimit import registration_over_limit
+from webinars.programme import selectors as programme_selectors
+
+from . import selectors, services
+from .forms import DetailsForm, RegistrationForm
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _initial(request: HttpRequest) -> dict:
+    return {"language": get_language(), "time_zone": getattr(request, "viewer_tz_name", "")}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_webinar(request: HttpRequest, series_slug: str, webinar_slug: str) -> HttpResponse:
+    series, _canonical = programme_selectors.series_by_slug(series_slug)
+    webinar = programme_selectors.webinar_by_slugs(series, webinar_slug)[0] if series else None
+    if webinar is None:
+        raise Http404
+    closed = services.registration_closed_reason(webinar, now=timezone.now())
+    form = RegistrationForm(request.POST or None, series=webinar.series, initial=_initial(request))
+    context = {
+        "webinar": webinar,
+        "series": webinar.series,
+        "form": form,
+        "closed": closed,
+        "seats_left": selectors.seats_left(webinar=webinar),
+    }
+    if request.method == "POST" and not closed:
+        outcome = _submit(request, form, lambda data: services.registration_create(webinar_id=webinar.pk, data=data, source="web"))
+        if outcome is not None:
+            return outcome
+    return _private(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_series(request: HttpRequest, series_slug: str) -> HttpResponse:
+    series, _canonical = programme_selectors.series_by_slug(series_slug)
+    if series is None:
+        raise Http404
+    upcoming = list(programme_selectors.webinar_upcoming().filter(series=series, status="published"))
+    form = RegistrationForm(request.POST or None, series=series, initial=_initial(request))
+    closed = None if upcoming and series.registration_open else _("There are no upcoming webinars open for registration in this series.")
+    context = {"series": series, "upcoming": upcoming, "form": form, "closed": closed}
+    if request.method == "POST" and not closed:
+        outcome = _submit(request, form, lambda data: services.booking_create_for_series(series=series, data=data, source="web"))
+        if outcome is not None:
+            return outcome
+    return _private(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
+
+
+def _submit(request: HttpRequest, form: RegistrationForm, register) -> HttpResponse | None:
+    if registration_over_limit(request):
+        return _private(render(request, "registrations/too_many.html", status=429))
+    if not form.is_valid():
+        return None
+    if form.is_bot():
+        # Answer like a success so the bot learns nothing; store nothing.
+        return _private(render(request, "registrations/done.html", {"bot": True, "registrations": []}))
+    try:
+        result = register(form.registration_data())
+    except services.RegistrationClosed as closed:
+        form.add_error(None, closed.message)
+        return None
+    return _private(
+        render(
+            request,
+            "registrations/done.html",
+            {"result": result, "registrations": result.registrations},
+            status=201 if result.created else 200,
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that open links must not confirm."""
+    booking = selectors.booking_by_confirm_token(token)
+    if booking is None:
+        raise Http404
+    if request.method == "POST":
+        services.booking_confirm_email(booking=booking)
+        return HttpResponseRedirect(request.build_absolute_uri(f"/r/{selectors.booking_manage_token(booking)}/"))
+    return _private(render(request, "registrations/confirm.html", {"registrations": list(selectors.booking_registrations(booking))}))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = selectors.booking_by_manage_token(token)
+    if booking is None:
+        raise Http404
+    registrations = list(selectors.booking_registrations(booking))
+    first = registrations[0] if registrations else None
+    erased = bool(first and first.is_erased)
+    series = first.webinar.series if first else None
+    initial = {name: getattr(first, name) for name in services.PERSONAL_FIELDS} if first and not erased else {}
+    if initial.get("country"):
+        initial["country"] = first.country.code
+    form = DetailsForm(
+        request.POST if request.method == "POST" and "save_details" in request.POST else None, series=series, initial=initial
+    )
+    if form.is_bound and form.is_valid() and not erased:
+        data = form.registration_data()
+        data.pop("email", None)
+        services.booking_update_details(booking=booking, data=data)
+        messages.success(request, _("Your details are saved."))
+        return HttpResponseRedirect(request.path)
+    context = {"booking": booking, "registrations": registrations, "form": form, "erased": erased, "token": token}
+    return _private(render(request, "registrations/manage.html", context, status=400 if form.errors else 200))
+
+
+@never_cache
+@require_POST
+def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResponse:
+    booking = selectors.booking_by_manage_token(token)
+    registration = booking.registrations.filter(uuid=registration_uuid).first() if booking else None
+    if registration is None:
+        raise Http404
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration is cancelled."))
+    return HttpResponseRedirect(f"/r/{token}/")
+
+
+@never_cache
+@require_safe
+def download_data(request: HttpRequest, token: str) -> HttpResponse:
+    booking = selectors.booking_by_manage_token(token)
+    if booking is None:
+        raise Http404
+    data = services.booking_export_data(booking=booking)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
+    return _private(response)
+
+
+@never_cache
+@require_POST
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    booking = selectors.booking_by_manage_token(token)
+    if booking is None:
+        raise Http404
+    if request.POST.get("confirm_erase") != "yes":
+        messages.error(request, _("Tick the box to confirm that your data should be erased."))
+        return HttpResponseRedirect(f"/r/{token}/")
+    services.booking_erase(booking=booking)
+    return _private(render(request, "registrations/erased.html"))
+
+
+@never_cache
+@require_safe
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_by_join_token(token)
+    if registration is None:
+        raise Http404
+    url = services.registration_join(registration=registration)
+    if url:
+        return _private(HttpResponseRedirect(url))
+    return _private(
+        render(
+            request,
+            "registrations/join_unavailable.html",
+            {"registration": registration},
+            status=403 if registration.status != "confirmed" else 200,
+        )
+    )
