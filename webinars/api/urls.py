@@ -34,7 +34,7 @@ api = NinjaAPI(
 def validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("query", "path", "body")]
+        location = [str(part) for part in error.get("loc", []) if part not in ("query", "path", "body", "payload", "filters")]
         errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "Invalid value."))
     return api.create_response(request, {"detail": "Invalid request.", "errors": errors}, status=400)
 
