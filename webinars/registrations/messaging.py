@@ -114,7 +114,7 @@ def retry_due(*, now: dt.datetime | None = None) -> int:
 def _claim(message_id: int, now: dt.datetime) -> OutgoingMessage | None:
     with transaction.atomic():
         message = (
-            OutgoingMessage.objects.select_for_update()
+            OutgoingMessage.objects.select_for_update(of=("self",))
             .select_related("registration__webinar__series__organiser", "booking")
             .filter(pk=message_id)
             .first()

@@ -71,7 +71,7 @@ def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | N
 
 def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
     """Lock webinar rows in id order (a fixed order cannot deadlock) and return them."""
-    return list(Webinar.objects.select_for_update().select_related("series").filter(pk__in=list(ids)).order_by("pk"))
+    return list(Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk"))
 
 
 def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
@@ -210,7 +210,7 @@ def booking_confirm_email(*, booking: Booking, now: dt.datetime | None = None) -
         webinar_ids = booking.registrations.values_list("webinar_id", flat=True)
         _lock_webinars(webinar_ids)
         changed = []
-        for registration in booking.registrations.select_related("webinar__series").select_for_update():
+        for registration in booking.registrations.select_related("webinar__series").select_for_update(of=("self",)):
             if registration.email_verified_at is None:
                 registration.email_verified_at = now
             before = registration.status
@@ -264,7 +264,7 @@ def registration_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         webinar = _lock_webinars([registration.webinar_id])[0]
-        registration = Registration.objects.select_for_update().select_related("booking", "webinar__series").get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
         if registration.status in (Status.CANCELLED, Status.EXPIRED):
             return registration
         before = registration.status
@@ -285,7 +285,7 @@ def registration_confirm_by_organiser(*, registration: Registration, actor=None,
     now = now or timezone.now()
     with transaction.atomic():
         _lock_webinars([registration.webinar_id])
-        registration = Registration.objects.select_for_update().select_related("booking", "webinar__series").get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
         if registration.status == Status.CONFIRMED:
             return registration
         before = registration.status
@@ -307,7 +307,7 @@ def registrations_expire(*, now: dt.datetime | None = None) -> int:
     for webinar_id in sorted(webinar_ids):
         with transaction.atomic():
             webinar = _lock_webinars([webinar_id])[0]
-            for registration in Registration.objects.select_for_update().filter(
+            for registration in Registration.objects.select_for_update(of=("self",)).filter(
                 webinar=webinar, status=Status.PENDING, expires_at__lte=now
             ):
                 registration.status = Status.EXPIRED
@@ -322,7 +322,7 @@ def registrations_expire(*, now: dt.datetime | None = None) -> int:
 def booking_update_details(*, booking: Booking, data: dict) -> None:
     """The registrant corrects their details (the e-mail address is their identity and stays)."""
     with transaction.atomic():
-        for registration in booking.registrations.select_for_update().filter(erased_at__isnull=True):
+        for registration in booking.registrations.select_for_update(of=("self",)).filter(erased_at__isnull=True):
             for name in PERSONAL_FIELDS:
                 if name in data:
                     setattr(registration, name, data[name])
@@ -346,7 +346,7 @@ def booking_erase(*, booking: Booking, now: dt.datetime | None = None) -> None:
             registration_cancel(registration=registration, now=now, notify=False)
     with transaction.atomic():
         anonymous_email = f"erased-{booking.uuid}@erased.invalid"
-        for registration in booking.registrations.select_for_update():
+        for registration in booking.registrations.select_for_update(of=("self",)):
             registration.email = f"erased-{registration.uuid}@erased.invalid"
             registration.name = ""
             registration.city = ""
