@@ -181,6 +181,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
+MAIL_ABANDONED_AFTER_SECONDS = int(os.environ.get("MAIL_ABANDONED_AFTER_SECONDS", "120"))
+
 # Registrations from one address (IP) in a window; 0 turns the limit off (benchmarks).
 REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "20"))
 REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", "600"))

@@ -29,8 +29,20 @@ from .models import Booking, OutgoingMessage, Registration
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-STALE_CLAIM = dt.timedelta(minutes=15)
 BATCH_SIZE = 100
+
+
+def stale_claim() -> dt.timedelta:
+    """How long a claim lasts. A worker killed between the SMTP server's "250 OK" and
+    marking the row sent leaves it claimed; after this long it is sent again. That is
+    the only window in which a message can be sent twice (its Message-ID stays the same)."""
+    return dt.timedelta(seconds=getattr(settings, "MAIL_STALE_CLAIM_SECONDS", 900))
+
+
+def abandoned_after() -> dt.timedelta:
+    """A queued message older than this with no delivery yet lost its task (a worker died
+    holding it, or the queue was unreachable); it is handed to a new task."""
+    return dt.timedelta(seconds=getattr(settings, "MAIL_ABANDONED_AFTER_SECONDS", 120))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -102,7 +114,8 @@ def retry_due(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     due = OutgoingMessage.objects.filter(
         Q(status=OutgoingMessage.Status.QUEUED, next_attempt_at__lte=now)
-        | Q(status=OutgoingMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        | Q(status=OutgoingMessage.Status.QUEUED, next_attempt_at__isnull=True, created_at__lt=now - abandoned_after())
+        | Q(status=OutgoingMessage.Status.SENDING, claimed_at__lt=now - stale_claim())
     )
     ids = list(due.values_list("pk", flat=True)[:10000])
     if ids:
@@ -121,7 +134,7 @@ def _claim(message_id: int, now: dt.datetime) -> OutgoingMessage | None:
         )
         if message is None or message.status in (OutgoingMessage.Status.SENT, OutgoingMessage.Status.FAILED):
             return None
-        if message.status == OutgoingMessage.Status.SENDING and message.claimed_at and message.claimed_at > now - STALE_CLAIM:
+        if message.status == OutgoingMessage.Status.SENDING and message.claimed_at and message.claimed_at > now - stale_claim():
             return None  # another worker is sending it right now
         if message.next_attempt_at and message.next_attempt_at > now:
             return None
