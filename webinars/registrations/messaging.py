@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from webinars.core.i18n import i18n_text
 from webinars.core.timezones import get_zone, parse_time_zone
@@ -199,15 +200,15 @@ def _failed(message: OutgoingMessage, exc: Exception, now: dt.datetime) -> None:
 # --- rendering -------------------------------------------------------------------
 
 SUBJECTS = {
-    "confirm_request": "Please confirm your registration",
-    "confirmed": "You are registered: {title}",
-    "waitlisted": "You are on the waiting list: {title}",
-    "promoted": "A seat is free for you: {title}",
-    "reminder": "Reminder: {title} starts soon",
-    "cancelled": "Your registration is cancelled: {title}",
-    "cancelled_by_organiser": "Your registration was cancelled by the organiser: {title}",
-    "recording": "The recording is available: {title}",
-    "manage_link": "Your registration with Museum Webinars",
+    "confirm_request": gettext_noop("Please confirm your registration"),
+    "confirmed": gettext_noop("You are registered: {title}"),
+    "waitlisted": gettext_noop("You are on the waiting list: {title}"),
+    "promoted": gettext_noop("A seat is free for you: {title}"),
+    "reminder": gettext_noop("Reminder: {title} starts soon"),
+    "cancelled": gettext_noop("Your registration is cancelled: {title}"),
+    "cancelled_by_organiser": gettext_noop("Your registration was cancelled by the organiser: {title}"),
+    "recording": gettext_noop("The recording is available: {title}"),
+    "manage_link": gettext_noop("Your registration with Museum Webinars"),
 }
 
 
