@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_model_from_relation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -82,6 +83,49 @@ def scoped_webinar(request: HttpRequest, webinar_id: int) -> Webinar | None:
     return webinars.first()
 
 
+class _AppliedFilterMixin:
+    """Keep a filter that is in use even when it offers fewer than two choices.
+
+    Django drops such a filter from the changelist *and its condition with it*: an
+    organiser whose registrations all belong to one webinar, following a link to the
+    list of another webinar (``?webinar__id__exact=...``), would be shown the first
+    webinar's registrations, and would export them under the wrong name.
+    """
+
+    def has_output(self) -> bool:
+        return bool(self.used_parameters) or super().has_output()
+
+
+def visible_related(request: HttpRequest, model: type) -> QuerySet:
+    """Series or webinars the user may see (for naming a filter's choice); nothing else."""
+    series = series_editable_by(request.user)
+    if model is Series:
+        return series
+    if model is Webinar:
+        return Webinar.objects.filter(series__in=series)
+    return model._default_manager.none()
+
+
+class RelatedOnlyFilter(_AppliedFilterMixin, admin.RelatedOnlyFieldListFilter):
+    """The related objects present in the (scoped) list, plus the chosen one if the user may see it.
+
+    So a webinar without registrations yet is named in the filter and in exports,
+    and a webinar of another series is never named.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        choices = list(super().field_choices(field, request, model_admin))
+        known = {str(pk) for pk, _label in choices}
+        wanted = [v for v in (self.lookup_val or []) if str(v).isdigit() and str(v) not in known]
+        if wanted:
+            choices += [(obj.pk, str(obj)) for obj in visible_related(request, get_model_from_relation(field)).filter(pk__in=wanted)]
+        return choices
+
+
+class AllValuesFilter(_AppliedFilterMixin, admin.AllValuesFieldListFilter):
+    """The values present in the (scoped) list; applied even when just one is."""
+
+
 class ScopedCountryFilter(CountryFilter):
     """Only the countries of registrations the user may see (the stock one lists every row's)."""
 
@@ -105,7 +149,9 @@ def describe_filters(changelist) -> list[str]:
         parts.append(f"{spec.title}={', '.join(chosen)}")
     hierarchy = changelist.date_hierarchy
     if hierarchy:
-        bits = [str(changelist.params[key]) for key in (f"{hierarchy}__{p}" for p in ("year", "month", "day")) if changelist.params.get(key)]
+        bits = [
+            str(changelist.params[key]) for key in (f"{hierarchy}__{p}" for p in ("year", "month", "day")) if changelist.params.get(key)
+        ]
         if bits:
             label = changelist.model._meta.get_field(hierarchy).verbose_name
             parts.append(f"{label}={'-'.join(bits)}")
@@ -208,12 +254,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "webinar", "status", "country", "institution_type", "created_at", "joined"]
     list_filter = [
         "status",
-        ("webinar__series", admin.RelatedOnlyFieldListFilter),
-        ("webinar", admin.RelatedOnlyFieldListFilter),
+        ("webinar__series", RelatedOnlyFilter),
+        ("webinar", RelatedOnlyFilter),
         ("country", ScopedCountryFilter),
         "institution_type",
         "gender",
-        "language",
+        ("language", AllValuesFilter),
     ]
     list_select_related = ["webinar", "webinar__series"]
     list_per_page = 100
@@ -388,7 +434,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             services.registration_confirm_by_organiser(registration=registration, actor=request.user)
             done += 1
         message = ngettext(
-            "%(count)d person moved from the waiting list and confirmed.", "%(count)d people moved from the waiting list and confirmed.", done
+            "%(count)d person moved from the waiting list and confirmed.",
+            "%(count)d people moved from the waiting list and confirmed.",
+            done,
         ) % {"count": done}
         self._report(request, done, total - done, message)
 
@@ -438,7 +486,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             return [f"{key}={value}" for key, value in request.GET.items()]
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Registration], fmt: str, *, filters: list[str], selection: str = ""):
-        logger.info("Registrations exported as %s by %s (filters: %s; %s)", fmt, request.user, "; ".join(filters) or "none", selection or "all")
+        logger.info(
+            "Registrations exported as %s by %s (filters: %s; %s)", fmt, request.user, "; ".join(filters) or "none", selection or "all"
+        )
         head = exports.preamble(filters, selection=selection)
         return exports.RESPONSES[fmt](selectors.registration_export_rows(queryset), head=head)
 
@@ -446,9 +496,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         if request.POST.get("select_across") == "1":
             return ""
         count = queryset.count()
-        return ngettext("Selection: %(count)d registration chosen in the list", "Selection: %(count)d registrations chosen in the list", count) % {
-            "count": count
-        }
+        return ngettext(
+            "Selection: %(count)d registration chosen in the list", "Selection: %(count)d registrations chosen in the list", count
+        ) % {"count": count}
 
     @admin.action(description=_("Export CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Registration]):
@@ -557,7 +607,7 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     """What was and will be sent: a read-only view of the e-mail queue."""
 
     list_display = ["key", "kind", "to_email", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", ("kind", AllValuesFilter)]
     list_select_related = ["registration"]
     search_fields = ["key"]
     date_hierarchy = "created_at"
@@ -658,7 +708,7 @@ class RegistrationQuestionInline(_QuestionScope, ContentWidgetsMixin, admin.Stac
 class RegistrationQuestionAdmin(_QuestionScope, ContentAdmin):
     form = RegistrationQuestionForm
     list_display = ["__str__", "series", "kind", "required", "order"]
-    list_filter = [("series", admin.RelatedOnlyFieldListFilter), "kind", "required"]
+    list_filter = [("series", RelatedOnlyFilter), "kind", "required"]
     list_select_related = ["series"]
     search_fields = ["label"]
     content_search_fields = ["label"]

@@ -124,7 +124,9 @@ def xlsx_file(rows: Iterable[Sequence[object]], *, head: Sequence[Sequence[objec
 
 
 def xlsx_response(rows: Iterable[Sequence[object]], *, head: Sequence[Sequence[object]], name: str | None = None) -> FileResponse:
-    response = FileResponse(xlsx_file(rows, head=head), as_attachment=True, filename=name or filename("xlsx"), content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(
+        xlsx_file(rows, head=head), as_attachment=True, filename=name or filename("xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
     response["Cache-Control"] = "no-store"
     return response
 
