@@ -1,0 +1,114 @@
+"""Real-browser fixtures: Playwright driving Debian's chromium against pytest-django's live server.
+
+Never ``playwright install``: the browser is the ``chromium`` binary from Debian (``make
+browser-deps``), launched with flags that keep it from calling home (see shared/NOTES.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread, which makes Django's
+# async-safety check refuse ORM calls made by the test fixtures. The fixtures are plain
+# synchronous code, so the check is a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+SERIES = "/series/museum-webinars-central-asia-south-caucasus/"
+SAMPLE_SERIES = "/series/sample-series/"
+SAMPLE_WEBINAR_SLUG = "sample-collection-care"
+
+# Every public page kind, with a real (2021 seed) and a sample example where both exist.
+PUBLIC_PAGES = {
+    "home": "/",
+    "series": SERIES,
+    "series-sample": SAMPLE_SERIES,
+    "webinar": SERIES + "migration-and-diversity/",
+    "webinar-sample": SAMPLE_SERIES + SAMPLE_WEBINAR_SLUG + "/",
+    "person": "/people/dinara-khalikova/",
+    "person-sample": "/people/sample-speaker/",
+    "404": "/no-such-page/",
+}
+# Pages in a state worth checking too (the accessibility test covers these as well).
+PAGE_STATES = {
+    "unknown-time-zone": "/?tz=Nowhere/City",
+}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (run `make browser-deps`); the browser tests need it")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@dataclass
+class LiveSite:
+    url: str
+
+    @property
+    def netloc(self) -> str:
+        return urlsplit(self.url).netloc
+
+
+@pytest.fixture
+def site(transactional_db, live_server) -> LiveSite:
+    """The live server with the demo programme loaded (flushed again after each test)."""
+    from webinars.programme.demo import demo_programme_load
+
+    demo_programme_load()
+    return LiveSite(url=live_server.url)
+
+
+@pytest.fixture
+def new_context(browser, site) -> Iterator[Callable]:
+    """Factory of browser contexts pointed at the live server; all closed after the test.
+
+    ``lang`` presets the language cookie; ``tz`` presets the ``tz`` cookie (otherwise
+    tz.js stores the browser's zone and reloads once when it differs from the page's).
+    """
+    contexts = []
+
+    def make(*, lang: str | None = None, tz: str | None = None, **options):
+        options.setdefault("locale", "en-GB")
+        options.setdefault("timezone_id", "Asia/Almaty")
+        context = browser.new_context(base_url=site.url, **options)
+        cookies = []
+        if lang:
+            cookies.append({"name": "lang", "value": lang, "url": site.url})
+        if tz:
+            cookies.append({"name": "tz", "value": tz, "url": site.url})
+        if cookies:
+            context.add_cookies(cookies)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
