@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -61,8 +61,19 @@ def queue(*, kind: str, key: str, registration: Registration | None = None, book
     )
     if not created:
         return None
-    transaction.on_commit(lambda: _enqueue([message.pk]))
+    _enqueue_with_transaction([message.pk])
     return message
+
+
+def _enqueue_with_transaction(ids: list[int]) -> None:
+    """Hand messages to the queue as part of the current transaction when the queue lives in
+    the same database (one atomic write, no second lock), else right after the commit."""
+    from .tasks import deliver_messages
+
+    if connection.in_atomic_block and deliver_messages.get_backend().__class__.__name__ == "DatabaseBackend":
+        _enqueue(ids)
+    else:
+        transaction.on_commit(lambda: _enqueue(ids))
 
 
 def queue_many(*, kind: str, items: list[tuple[int, str]], context: dict | None = None) -> int:
@@ -91,7 +102,7 @@ def queue_many(*, kind: str, items: list[tuple[int, str]], context: dict | None 
         ids = list(
             OutgoingMessage.objects.filter(key__in=[k for _, k in fresh], status=OutgoingMessage.Status.QUEUED).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: _enqueue(ids))
+        _enqueue_with_transaction(ids)
     return len(fresh)
 
 

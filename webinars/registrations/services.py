@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from webinars.core.db import hot_write_lock
 from webinars.programme.models import Series, Webinar
 
 from . import messaging
@@ -125,14 +126,15 @@ def booking_create_for_series(*, series: Series, data: dict, source: str = "web"
 
 def _register(*, webinar_ids: list[int], series: Series | None, data: dict, source: str, now: dt.datetime) -> RegistrationResult:
     email = data["email"].strip().lower()
-    try:
-        with transaction.atomic():
-            return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
-    except IntegrityError:
-        # Another request for the same e-mail won the race between our check and insert;
-        # the unique constraint kept one row. Answer like that first request did.
-        with transaction.atomic():
-            return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
+    with hot_write_lock():
+        try:
+            with transaction.atomic():
+                return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
+        except IntegrityError:
+            # Another request for the same e-mail won the race between our check and insert;
+            # the unique constraint kept one row. Answer like that first request did.
+            with transaction.atomic():
+                return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
 
 
 def _register_locked(*, webinar_ids, series, data, email, source, now) -> RegistrationResult:
@@ -264,7 +266,9 @@ def registration_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         webinar = _lock_webinars([registration.webinar_id])[0]
-        registration = Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
+        )
         if registration.status in (Status.CANCELLED, Status.EXPIRED):
             return registration
         before = registration.status
@@ -285,7 +289,9 @@ def registration_confirm_by_organiser(*, registration: Registration, actor=None,
     now = now or timezone.now()
     with transaction.atomic():
         _lock_webinars([registration.webinar_id])
-        registration = Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("booking", "webinar__series").get(pk=registration.pk)
+        )
         if registration.status == Status.CONFIRMED:
             return registration
         before = registration.status
