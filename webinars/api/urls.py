@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 from pydantic import Field
 
 from webinars.core.ratelimit import registration_over_limit
@@ -103,20 +104,22 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
     if webinar is None:
         raise Http404
     if registration_over_limit(request):
-        return 429, {"detail": "Too many registrations from this address; try again later.", "errors": {}}
+        return Status(429, {"detail": "Too many registrations from this address; try again later.", "errors": {}})
     raw = payload.dict()
     answers = raw.pop("answers") or {}
     raw.update({f"q_{key}": value for key, value in answers.items()})
     form = RegistrationForm(raw, series=webinar.series)
     if not form.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return 400, {"detail": "Invalid registration.", "errors": {("request" if k == "__all__" else k): v for k, v in errors.items()}}
+        return Status(
+            400, {"detail": "Invalid registration.", "errors": {("request" if k == "__all__" else k): v for k, v in errors.items()}}
+        )
     try:
         result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
     except registration_services.RegistrationClosed as closed:
-        return 409, {"detail": str(closed.message), "errors": {}}
+        return Status(409, {"detail": str(closed.message), "errors": {}})
     status = result.status
-    return (201 if result.created else 200), {"status": status, "webinar": webinar.pk, "message": REGISTRATION_MESSAGES[status]}
+    return Status(201 if result.created else 200, {"status": status, "webinar": webinar.pk, "message": REGISTRATION_MESSAGES[status]})
 
 
 REGISTRATION_MESSAGES = {
