@@ -110,10 +110,8 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
     raw.update({f"q_{key}": value for key, value in answers.items()})
     form = RegistrationForm(raw, series=webinar.series)
     if not form.is_valid():
-        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return Status(
-            400, {"detail": "Invalid registration.", "errors": {("request" if k == "__all__" else k): v for k, v in errors.items()}}
-        )
+        errors = {("request" if field == "__all__" else field): [str(m) for m in messages] for field, messages in form.errors.items()}
+        return Status(400, {"detail": "Invalid registration.", "errors": errors})
     try:
         result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
     except registration_services.RegistrationClosed as closed:

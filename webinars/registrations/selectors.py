@@ -7,6 +7,7 @@ import datetime as dt
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from webinars.programme.models import Webinar
 
@@ -75,23 +76,24 @@ def registrations_for_organiser(*, series_ids) -> QuerySet[Registration]:
     return Registration.objects.filter(webinar__series_id__in=series_ids).select_related("webinar", "webinar__series")
 
 
+# Header labels are translated when the export is written (in the organiser's language).
 EXPORT_COLUMNS: list[tuple[str, str]] = [
-    ("webinar", "Webinar"),
-    ("webinar_date", "Date"),
-    ("status", "Status"),
-    ("name", "Name"),
-    ("email", "E-mail"),
-    ("country", "Country"),
-    ("city", "City"),
-    ("organisation", "Organisation"),
-    ("position", "Position"),
-    ("institution_type", "Institution type"),
-    ("gender", "Gender"),
-    ("language", "Language"),
-    ("consent_recording", "Agrees to recording"),
-    ("registered_at", "Registered at (UTC)"),
-    ("confirmed_at", "Confirmed at (UTC)"),
-    ("joined", "Joined"),
+    ("webinar", gettext_noop("Webinar")),
+    ("webinar_date", gettext_noop("Date")),
+    ("status", gettext_noop("Status")),
+    ("name", gettext_noop("Name")),
+    ("email", gettext_noop("E-mail")),
+    ("country", gettext_noop("Country")),
+    ("city", gettext_noop("City")),
+    ("organisation", gettext_noop("Organisation")),
+    ("position", gettext_noop("Position")),
+    ("institution_type", gettext_noop("Institution type")),
+    ("gender", gettext_noop("Gender")),
+    ("language", gettext_noop("Language")),
+    ("consent_recording", gettext_noop("Agrees to recording")),
+    ("registered_at", gettext_noop("Registered at (UTC)")),
+    ("confirmed_at", gettext_noop("Confirmed at (UTC)")),
+    ("joined", gettext_noop("Joined")),
 ]
 
 
