@@ -61,6 +61,8 @@ def test_journey_detects_time_zone_and_switches_to_russian(site, new_context):
     expect(page).to_have_url(re.compile(r"\?lang=ru$"))
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("h1")).to_contain_text(SAMPLE_TITLE_RU)
+    # The interface too, not only the content (words may change; the script may not).
+    expect(page.locator("form.tz button")).to_have_text(re.compile("[а-яё]", re.IGNORECASE))
     when = page.locator("main .facts .when").first
     expected = shown_start(webinar, YEREVAN, "ru")
     assert re.search("[а-яё]", expected), expected  # Russian day and month names

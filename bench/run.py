@@ -1,0 +1,355 @@
+"""`make bench`: speed targets, each printed beside a baseline measured in the same run.
+
+A fresh site is built in a temporary directory (SQLite database, collected static files,
+the demo programme) and served by gunicorn with the production-like base settings (DEBUG
+off). wrk (Debian's package) loads it. Results are printed as a table and written to
+bench/results/latest.json.
+
+Adding a benchmark: write a function that takes the ``Bench`` and returns ``Row``s, and
+register it with ``@benchmark("name", "what it measures")``. ``bench.wrk(path, script=...)``
+loads one address (a Lua script of your own can send POSTs; end it with report.lua's
+``done``), ``bench.measure_baseline()`` / ``bench.baseline_rps()`` give the trivial view's
+numbers from this same run, and ``bench.site.manage(...)`` runs a management command
+against the benchmark's database. Rows with ``passed=None`` are informative only; any
+``passed=False`` makes the run exit with status 1.
+
+Where the time goes inside one request: bench/profile_pages.py (in-process, cProfile).
+
+Environment: BENCH_SECONDS (10) per measurement, BENCH_WARMUP_SECONDS (2), BENCH_WORKERS (2),
+BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1: rounds of measurements, alternating
+baseline and pages; medians are compared).
+
+    .venv/bin/python bench/run.py                 # every benchmark
+    .venv/bin/python bench/run.py public-pages    # only these
+    .venv/bin/python bench/run.py --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import ROOT, BenchSite, fetch
+from bench.wrk import WrkResult, run_wrk, wrk_available
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+
+HELLO = "/-/hello"
+SERIES = "/series/museum-webinars-central-asia-south-caucasus/"
+WEBINAR = SERIES + "migration-and-diversity/"
+PAGE_TARGET_RATIO = 0.8  # cached public pages: at least 80 % of the trivial view's throughput
+
+
+def env_number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+@dataclass
+class Row:
+    """One line of the table: a measurement, what it is compared with, and the verdict."""
+
+    benchmark: str
+    name: str
+    path: str = ""
+    rps: float | None = None
+    p99_ms: float | None = None
+    ratio: float | None = None
+    cpu_us: float | None = None  # gunicorn CPU time per request (robust to a busy machine)
+    cpu_ratio: float | None = None  # baseline CPU per request / this one's
+    target: str = ""
+    passed: bool | None = None  # None: informative only (a baseline)
+    notes: str = ""
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class Bench:
+    """What a benchmark function gets: the running site and the wrk settings of this run."""
+
+    site: BenchSite
+    seconds: float
+    warmup_seconds: float
+    threads: int
+    connections: int
+    rounds: int = 1
+    baseline_runs: list[WrkResult] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.site.url + path
+
+    def wrk(self, path: str, *, seconds: float | None = None, script: Path | None = None) -> WrkResult:
+        kwargs = {"script": script} if script else {}
+        cpu_before = self.site.server_cpu_seconds()
+        result = run_wrk(self.url(path), seconds=seconds or self.seconds, threads=self.threads, connections=self.connections, **kwargs)
+        cpu_after = self.site.server_cpu_seconds()
+        if cpu_before is not None and cpu_after is not None:
+            result.server_cpu_seconds = cpu_after - cpu_before
+        return result
+
+    def warm(self, path: str) -> None:
+        """Fill every worker's cache and connection pool before measuring."""
+        if self.warmup_seconds > 0:
+            self.wrk(path, seconds=self.warmup_seconds)
+
+    def measure_baseline(self) -> WrkResult:
+        """Measure the trivial view once more. Benchmarks bracket their runs with it, so a
+        machine that got busier (or quieter) during the run shows in the baseline too."""
+        if not self.baseline_runs:
+            self.warm(HELLO)
+        result = self.wrk(HELLO)
+        self.baseline_runs.append(result)
+        return result
+
+    def baseline_rps(self) -> float:
+        """Median requests/s of the trivial view over this run's baseline measurements."""
+        if not self.baseline_runs:
+            self.measure_baseline()
+        return statistics.median(r.rps for r in self.baseline_runs)
+
+
+BenchmarkFunction = Callable[[Bench], list[Row]]
+
+
+@dataclass
+class Benchmark:
+    name: str
+    description: str
+    function: BenchmarkFunction
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str, description: str) -> Callable[[BenchmarkFunction], BenchmarkFunction]:
+    def register(function: BenchmarkFunction) -> BenchmarkFunction:
+        if name in BENCHMARKS:
+            raise ValueError(f"benchmark {name!r} registered twice")
+        BENCHMARKS[name] = Benchmark(name, description, function)
+        return function
+
+    return register
+
+
+# --- benchmarks --------------------------------------------------------------------------
+
+
+@benchmark("public-pages", "cached anonymous public pages vs. the trivial view (target: ≥ 80 % of its requests/s)")
+def public_pages(bench: Bench) -> list[Row]:
+    pages = {"webinar page": WEBINAR, "series page": SERIES}
+    sizes, cache_states, runs = {}, {}, {label: [] for label in pages}
+    for label, path in pages.items():
+        first = fetch(bench.url(path))
+        if first.status != 200:
+            raise RuntimeError(f"{path} answered HTTP {first.status} before the run")
+        sizes[label] = len(first.body)
+        bench.warm(path)
+        cache_states[label] = fetch(bench.url(path)).headers.get("X-Page-Cache", "absent")
+    # hello, pages, hello (and so on for more rounds, the pages' order reversed every other
+    # round): the baseline brackets the pages, so a load change during the run shows.
+    for round_number in range(bench.rounds):
+        bench.measure_baseline()
+        order = list(pages.items())
+        for label, path in order[::-1] if round_number % 2 else order:
+            runs[label].append(bench.wrk(path))
+    bench.measure_baseline()
+
+    hello = summarise(bench.baseline_runs)
+    spread = hello["spread"]
+    rows = [
+        Row(
+            "public-pages",
+            "hello (baseline)",
+            path=HELLO,
+            rps=hello["rps"],
+            p99_ms=hello["p99_ms"],
+            ratio=1.0,
+            cpu_us=hello["cpu_us"],
+            cpu_ratio=1.0 if hello["cpu_us"] else None,
+            target="baseline",
+            notes=join_notes(
+                f"median of {len(bench.baseline_runs)} runs: {', '.join(f'{r.rps:,.0f}' for r in bench.baseline_runs)} req/s",
+                f"spread {spread:.0%}: the machine is busy, req/s are noisy" if spread > 0.15 else "",
+                *(error_note(r) for r in bench.baseline_runs),
+            ),
+            details={"runs": [r.as_dict() for r in bench.baseline_runs], "spread": round(spread, 3)},
+        )
+    ]
+    for label, path in pages.items():
+        page = summarise(runs[label])
+        ratio = page["rps"] / hello["rps"] if hello["rps"] else 0.0
+        errors = sum(r.error_count for r in runs[label])
+        rows.append(
+            Row(
+                "public-pages",
+                label,
+                path=path,
+                rps=page["rps"],
+                p99_ms=page["p99_ms"],
+                ratio=ratio,
+                cpu_us=page["cpu_us"],
+                cpu_ratio=hello["cpu_us"] / page["cpu_us"] if hello["cpu_us"] and page["cpu_us"] else None,
+                target=f"≥ {PAGE_TARGET_RATIO:.2f}",
+                passed=ratio >= PAGE_TARGET_RATIO and errors == 0,
+                notes=join_notes(f"page cache: {cache_states[label]}", f"{sizes[label]:,} B", *(error_note(r) for r in runs[label])),
+                details={"runs": [r.as_dict() for r in runs[label]], "bytes": sizes[label], "page_cache": cache_states[label]},
+            )
+        )
+    return rows
+
+
+def summarise(runs: list[WrkResult]) -> dict:
+    """Medians over repeated wrk runs of one address."""
+    rps = statistics.median(r.rps for r in runs)
+    cpu = [r.cpu_us_per_request for r in runs if r.cpu_us_per_request is not None]
+    return {
+        "rps": rps,
+        "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "cpu_us": statistics.median(cpu) if cpu else None,
+        "spread": (max(r.rps for r in runs) - min(r.rps for r in runs)) / rps if rps else 0.0,
+    }
+
+
+def error_note(result: WrkResult) -> str:
+    errors = {k: v for k, v in result.errors.items() if v}
+    return f"errors: {errors}" if errors else ""
+
+
+def join_notes(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+# --- running and reporting ---------------------------------------------------------------
+
+
+def print_table(rows: list[Row]) -> None:
+    def num(value: float | None, fmt: str) -> str:
+        return "–" if value is None else format(value, fmt)
+
+    header = ("benchmark", "row", "req/s", "p99 ms", "ratio", "target", "result", "CPU µs/req", "CPU ratio", "notes")
+    lines = [
+        (
+            r.benchmark,
+            r.name,
+            num(r.rps, ",.0f"),
+            num(r.p99_ms, ".1f"),
+            num(r.ratio, ".2f"),
+            r.target,
+            {True: "PASS", False: "FAIL", None: ""}[r.passed],
+            num(r.cpu_us, ".0f"),
+            num(r.cpu_ratio, ".2f"),
+            r.notes,
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *lines, strict=True)]
+    right = {2, 3, 4, 7, 8}
+
+    def fmt(cells) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print(fmt(header))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print(fmt(line))
+    paths = {r.name: r.path for r in rows if r.path}
+    if paths:
+        print()
+        for name, path in paths.items():
+            print(f"  {name}: {path}")
+    print(
+        "\nratio = req/s of the row / req/s of the baseline (the target). CPU µs/req = gunicorn's CPU time per request;"
+        "\nCPU ratio = baseline CPU per request / the row's: what the ratio would be on an otherwise idle machine."
+    )
+
+
+def git_state() -> dict:
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, gunicorn log)")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for b in BENCHMARKS.values():
+            print(f"{b.name:20} {b.description}")
+        return 0
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; see --list")
+    selected = [BENCHMARKS[n] for n in (args.names or BENCHMARKS)]
+    if not wrk_available():
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+
+    seconds = env_number("BENCH_SECONDS", 10)
+    config = {
+        "seconds": seconds,
+        "warmup_seconds": env_number("BENCH_WARMUP_SECONDS", 2),
+        "threads": int(env_number("BENCH_THREADS", 2)),
+        "connections": int(env_number("BENCH_CONNECTIONS", 32)),
+        "workers": int(env_number("BENCH_WORKERS", 2)),
+        "rounds": max(1, int(env_number("BENCH_ROUNDS", 1))),
+        "database": "sqlite (temporary)",
+        "cache": "local memory",
+    }
+    started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    if load_before[0] > 0.5 * cpus:
+        print(f"Warning: load average {load_before[0]:.1f} on {cpus} CPUs before the run; other work will skew the numbers.")
+    print(
+        f"Benchmarks: {', '.join(b.name for b in selected)} · wrk -t{config['threads']} -c{config['connections']} "
+        f"-d{seconds:g}s · gunicorn {config['workers']} workers · {cpus} CPUs · load {load_before[0]:.2f}",
+        flush=True,
+    )
+    rows: list[Row] = []
+    with BenchSite(workers=config["workers"], keep=args.keep) as site:
+        bench = Bench(site, seconds, config["warmup_seconds"], config["threads"], config["connections"], rounds=config["rounds"])
+        for b in selected:
+            print(f"… {b.name}", flush=True)
+            rows.extend(b.function(bench))
+    print()
+    print_table(rows)
+
+    passed = all(r.passed is not False for r in rows)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git": git_state(),
+        "cpus": cpus,
+        "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
+        "config": config,
+        "benchmarks": [b.name for b in selected],
+        "rows": [asdict(r) for r in rows],
+        "passed": passed,
+    }
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"\n{'All targets met' if passed else 'Some targets missed'}; results in {RESULTS.relative_to(ROOT)}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
