@@ -31,7 +31,9 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
+        # Without a session cookie the visitor is anonymous: skip loading session and user.
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        cacheable = request.method in ("GET", "HEAD") and not signed_in
         if not cacheable:
             return view(request, *args, **kwargs)
         key = _page_key(request)
