@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "webinars.core",
     "webinars.programme",
     "webinars.registrations",
+    "webinars.attendance",
+    "webinars.certificates",
+    "webinars.feedback",
     "webinars.public",
     "webinars.api",
 ]

@@ -93,6 +93,13 @@ class Series(models.Model):
     reminder_hours = models.JSONField(
         _("reminders (hours before the start)"), default=default_reminder_hours, blank=True, help_text=_("For example [24, 1].")
     )
+    # Attendance and certificates.
+    attendance_threshold_percent = models.PositiveSmallIntegerField(
+        _("attendance threshold (% of duration)"), default=50, help_text=_("Minutes attended needed to count as attended.")
+    )
+    series_certificate_min_webinars = models.PositiveSmallIntegerField(
+        _("webinars needed for a series certificate"), null=True, blank=True, help_text=_("Empty: no series certificate.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
