@@ -11,6 +11,8 @@ feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming")], "feed
 
 urlpatterns = [
     path("", include("webinars.registrations.urls")),
+    path("", include("webinars.certificates.urls")),
+    path("", include("webinars.feedback.urls")),
     path("", include("webinars.public.urls")),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
