@@ -209,6 +209,97 @@ def public_pages(bench: Bench) -> list[Row]:
     return rows
 
 
+BURST_WORKERS = int(env_number("BENCH_BURST_WORKERS", 4))
+
+
+def _burst_rows(label: str, database_url: str | None) -> list[Row]:
+    """Bursts on one database: plain, then with a gunicorn worker killed half-way."""
+    from bench import registrations as reg
+
+    extra = {"REGISTRATION_RATE_LIMIT": "0"}
+    with BenchSite(workers=BURST_WORKERS, database_url=database_url, extra_env=extra) as site:
+        hello_rate = reg.hello_post_rate(site)
+        rows = [
+            Row(
+                "registration-burst",
+                f"{label}: hello POST (baseline, same client)",
+                rps=hello_rate,
+                ratio=1.0,
+                target="baseline",
+                notes=f"{reg.BURST_REQUESTS:,} POSTs, {reg.BURST_CLIENTS} clients, gunicorn {BURST_WORKERS} workers",
+            )
+        ]
+        for tag, kill in (("burst", False), ("kill", True)):
+            outcome = reg.burst(site, tag=f"{label.lower()}-{tag}", kill_worker=kill)
+            correct = outcome["lost"] == 0 and outcome["duplicated"] == 0 and outcome["oversold"] == 0
+            correct = correct and outcome["seated"] == min(reg.BURST_CAPACITY, outcome["stored"])
+            if not kill:
+                correct = correct and outcome["errors"] == 0 and outcome["stored"] == reg.BURST_REQUESTS
+            title = f"{label}: {reg.BURST_REQUESTS:,} registrations for {reg.BURST_CAPACITY:,} seats"
+            rows.append(
+                Row(
+                    "registration-burst",
+                    title + (" (worker killed)" if kill else ""),
+                    rps=outcome["registrations_per_s"],
+                    ratio=outcome["registrations_per_s"] / hello_rate if hello_rate else None,
+                    target="seated = capacity, 0 lost, 0 duplicated" + ("" if kill else ", 0 errors"),
+                    passed=correct,
+                    notes=(
+                        f"seated {outcome['seated']}, waitlisted {outcome['waitlisted']}, lost {outcome['lost']}, "
+                        f"duplicated {outcome['duplicated']}, errors {outcome['errors']} {outcome['error_kinds'] or ''}, "
+                        f"acknowledged {outcome['acknowledged']}, stored {outcome['stored']}"
+                        + (f", killed worker pid {outcome['killed_worker']}" if kill else "")
+                    ),
+                    details=outcome,
+                )
+            )
+    return rows
+
+
+@benchmark("registration-burst", "5,000 concurrent registrations for 1,000 seats on SQLite and PostgreSQL, also with a worker killed")
+def registration_burst(bench: Bench) -> list[Row]:
+    from bench import registrations as reg
+
+    rows = _burst_rows("SQLite", None)
+    if reg.postgres_available():
+        with reg.PostgresDatabase(f"mw_bench_{os.getpid()}") as url:
+            rows.extend(_burst_rows("PostgreSQL", url))
+    else:
+        rows.append(Row("registration-burst", "PostgreSQL", notes=f"not reachable at {reg.PG_ADMIN_URL}: skipped"))
+    return rows
+
+
+@benchmark("reminders", "20,000 reminder e-mails to a local SMTP server, worker killed and restarted mid-run")
+def reminders(bench: Bench) -> list[Row]:
+    from bench import registrations as reg
+
+    with BenchSite(workers=1, serve=False) as site:
+        outcome = reg.reminders(site)
+    complete = outcome["unique"] == outcome["registrants"]
+    return [
+        Row(
+            "reminders",
+            "plain SMTP sends, one connection, no database (baseline)",
+            rps=outcome["baseline_smtp_per_second"],
+            ratio=1.0,
+            target="baseline",
+        ),
+        Row(
+            "reminders",
+            f"{outcome['registrants']:,} reminders (worker SIGKILLed after {outcome['killed_after']} and restarted)",
+            rps=outcome["per_second"],
+            ratio=outcome["per_second"] / outcome["baseline_smtp_per_second"] if outcome["baseline_smtp_per_second"] else None,
+            target="all delivered, 0 duplicates",
+            passed=complete and outcome["duplicates"] == 0,
+            notes=(
+                f"{outcome['seconds']} s; received {outcome['received']:,}, unique {outcome['unique']:,}, "
+                f"duplicates {outcome['duplicates']}; messages {outcome['messages_by_status']}"
+            ),
+            details=outcome,
+        ),
+    ]
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)

@@ -55,6 +55,8 @@ class BenchSite:
     """
 
     workers: int = 2
+    database_url: str | None = None  # default: a SQLite file in the temporary directory
+    extra_env: dict[str, str] = field(default_factory=dict)
     settings: str = "config.settings.base"
     keep: bool = False
     serve: bool = True  # False: only prepare the database and static files (in-process profiling)
@@ -78,13 +80,14 @@ class BenchSite:
         env.update(
             DJANGO_SETTINGS_MODULE=self.settings,
             DEBUG="0",
-            DATABASE_URL=f"sqlite:///{self.tmp / 'db.sqlite3'}",
+            DATABASE_URL=self.database_url or f"sqlite:///{self.tmp / 'db.sqlite3'}",
             VAR_DIR=str(self.tmp / "var"),
             STATIC_ROOT=str(self.tmp / "static"),
             MEDIA_ROOT=str(self.tmp / "media"),
             LOG_LEVEL="WARNING",
             PYTHONDONTWRITEBYTECODE="1",
         )
+        env.update(self.extra_env)
         self.env = env
         self.log_path = self.tmp / "gunicorn.log"
         try:

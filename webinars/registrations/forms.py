@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -42,7 +44,17 @@ class PlainTextField(forms.CharField):
 
 
 def country_choices(region: list[str]) -> list[tuple[str, str]]:
-    """ISO 3166 countries, the series' region first."""
+    """ISO 3166 countries in the active language, the series' region first."""
+    return list(_country_choices(tuple(region), get_language() or "en"))
+
+
+@lru_cache(maxsize=256)
+def _country_choices(region: tuple[str, ...], language: str) -> tuple[tuple[str, str], ...]:
+    # Sorting ~250 translated names costs milliseconds; cache per region and language.
+    return tuple(_build_country_choices(list(region)))
+
+
+def _build_country_choices(region: list[str]) -> list[tuple[str, str]]:
     region_set = set(region)
     first = [(code, name) for code, name in countries if code in region_set]
     rest = [(code, name) for code, name in countries if code not in region_set]
