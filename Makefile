@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Links in e-mails and feeds point at the address being served, unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15

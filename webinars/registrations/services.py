@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from webinars.core.db import hot_write_lock
+from webinars.feedback.services import feedback_requests_queue_due
 from webinars.programme.models import Series, Webinar
 
 from . import messaging
@@ -161,7 +162,10 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
 
     verified = any(r.email_verified_at for r in existing.values())
     booking = Booking.objects.create(
-        email=email, series=series, language=data.get("language") or "en", time_zone=data.get("time_zone") or "UTC"
+        email=email,
+        series=series,
+        language=data.get("language") or "en",
+        time_zone=data.get("time_zone") or webinars[0].time_zone,
     )
     registrations: list[Registration] = []
     for webinar in webinars:
@@ -177,7 +181,8 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         for name in PERSONAL_FIELDS:
             if name in data:
                 setattr(registration, name, data[name])
-        registration.time_zone = data.get("time_zone") or "UTC"
+        # Without the registrant's zone (API clients), e-mails use the organiser's zone, which they name.
+        registration.time_zone = data.get("time_zone") or webinar.time_zone
         registration.answers = data.get("answers") or {}
         registration.consent_privacy_at = now
         registration.cancelled_at = None
@@ -479,4 +484,5 @@ def periodic_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
         "expired": registrations_expire(now=now),
         "reminders": reminders_queue_due(now=now),
         "retried": messaging.retry_due(now=now),
+        "feedback_requests": feedback_requests_queue_due(now=now),
     }

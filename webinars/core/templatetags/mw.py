@@ -106,4 +106,6 @@ def when_text(webinar) -> str:
         return f"{_day(webinar.start_date)} · {_('time to be announced')}"
     zone = timezone.get_current_timezone()
     local = webinar.starts_at.astimezone(zone)
-    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({city_name(zone.key)}, {utc_offset_label(webinar.starts_at, zone)})"
+    offset = utc_offset_label(webinar.starts_at, zone)
+    place = offset if zone.key == "UTC" else f"{city_name(zone.key)}, {offset}"
+    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({place})"
