@@ -24,6 +24,13 @@ from . import selectors, services
 from .forms import DetailsForm, RegistrationForm
 
 
+def _booking_or_404(manage_token: str):
+    booking = selectors.booking_by_manage_token(manage_token)
+    if booking is None:
+        raise Http404
+    return booking
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -113,9 +120,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = selectors.booking_by_manage_token(token)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token)
     registrations = list(selectors.booking_registrations(booking))
     first = registrations[0] if registrations else None
     erased = bool(first and first.is_erased)
@@ -151,9 +156,7 @@ def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResp
 @never_cache
 @require_safe
 def download_data(request: HttpRequest, token: str) -> HttpResponse:
-    booking = selectors.booking_by_manage_token(token)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token)
     data = services.booking_export_data(booking=booking)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
@@ -163,9 +166,7 @@ def download_data(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def erase(request: HttpRequest, token: str) -> HttpResponse:
-    booking = selectors.booking_by_manage_token(token)
-    if booking is None:
-        raise Http404
+    booking = _booking_or_404(token)
     if request.POST.get("confirm_erase") != "yes":
         messages.error(request, _("Tick the box to confirm that your data should be erased."))
         return HttpResponseRedirect(f"/r/{token}/")
