@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 -- routes are added as the app grows
+from django.urls import path
+
+from . import views
 
 app_name = "feedback"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("feedback/<str:token>/", views.survey, name="form"),
+]

@@ -220,6 +220,7 @@ SUBJECTS = {
     "cancelled_by_organiser": gettext_noop("Your registration was cancelled by the organiser: {title}"),
     "recording": gettext_noop("The recording is available: {title}"),
     "manage_link": gettext_noop("Your registration with Museum Webinars"),
+    "feedback_request": gettext_noop("Your feedback on the webinar: {title}"),
 }
 
 
