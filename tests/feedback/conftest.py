@@ -1,0 +1,91 @@
+"""Shared helpers of the feedback tests: past webinars, registrations, attendance, answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import WebinarFactory
+from webinars.attendance.models import AttendanceImport, Attendee
+from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
+from webinars.registrations.models import Booking, Registration
+
+S = Registration.Status
+
+
+def make_registration(webinar, email: str, status: str = S.CONFIRMED, *, name: str = "", language: str = "en", **fields) -> Registration:
+    now = timezone.now()
+    booking = Booking.objects.create(email=email, language=language)
+    return Registration.objects.create(
+        booking=booking,
+        webinar=webinar,
+        email=email,
+        name=name or email.split("@")[0].title(),
+        status=status,
+        language=language,
+        consent_privacy_at=now,
+        expires_at=now + dt.timedelta(days=1) if status == S.PENDING else None,
+        confirmed_at=now if status == S.CONFIRMED else None,
+        **fields,
+    )
+
+
+def ended_webinar(*, ago: dt.timedelta, now: dt.datetime | None = None, **fields):
+    """A webinar of 90 minutes that ended ``ago`` before ``now``."""
+    now = now or timezone.now()
+    return WebinarFactory(starts_at=now - ago - dt.timedelta(minutes=90), duration_minutes=90, **fields)
+
+
+def attendance(webinar, *registrations, replaced: bool = False, extra_unlinked: bool = True) -> AttendanceImport:
+    """An attendance import of ``webinar`` listing ``registrations`` (and a walk-in)."""
+    the_import = AttendanceImport.objects.create(
+        webinar=webinar,
+        format=AttendanceImport.Format.ZOOM_MEETING,
+        file_name="report.csv",
+        sha256=f"{webinar.pk}-{replaced}",
+        replaced_at=timezone.now() if replaced else None,
+    )
+    for registration in registrations:
+        Attendee.objects.create(
+            attendance_import=the_import,
+            webinar=webinar,
+            name=registration.name,
+            email=registration.email,
+            minutes=80,
+            attended=True,
+            registration=registration,
+            match=Attendee.Match.EMAIL,
+        )
+    if extra_unlinked:
+        Attendee.objects.create(attendance_import=the_import, webinar=webinar, name="Walk In", minutes=60, match=Attendee.Match.WALK_IN)
+    return the_import
+
+
+def invite(registration) -> FeedbackInvitation:
+    return FeedbackInvitation.objects.create(registration=registration, webinar=registration.webinar, sent_at=timezone.now())
+
+
+def answer(invitation: FeedbackInvitation, rating: int, usefulness: int | None = None, **texts) -> FeedbackResponse:
+    response = FeedbackResponse.objects.create(
+        webinar=invitation.webinar, invitation=invitation, rating=rating, usefulness=usefulness, language="en", **texts
+    )
+    FeedbackInvitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
+    return response
+
+
+@pytest.fixture
+def past_webinar(db):
+    """A published webinar that ended three hours ago."""
+    return ended_webinar(ago=dt.timedelta(hours=3))
+
+
+@pytest.fixture
+def invitation(past_webinar) -> FeedbackInvitation:
+    return invite(make_registration(past_webinar, "dinara@example.org", name="Динара Халикова"))
+
+
+@pytest.fixture
+def ru_invitation(past_webinar) -> FeedbackInvitation:
+    return invite(make_registration(past_webinar, "aigul@example.org", name="Айгуль Сатпаева", language="ru"))

@@ -1,0 +1,194 @@
+"""Queueing the feedback requests after a webinar: when, to whom, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from tests.factories import WebinarFactory
+from webinars.feedback import services
+from webinars.feedback.models import FeedbackInvitation
+from webinars.programme.models import Webinar
+from webinars.registrations import messaging
+from webinars.registrations import services as registration_services
+from webinars.registrations.models import OutgoingMessage
+
+from .conftest import S, attendance, ended_webinar, make_registration
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now().replace(microsecond=0)
+
+
+def invited_emails() -> set[str]:
+    return set(FeedbackInvitation.objects.values_list("registration__email", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("ago", "due"),
+    [
+        (dt.timedelta(minutes=-30), False),  # still running
+        (dt.timedelta(minutes=59), False),
+        (dt.timedelta(hours=1), True),
+        (dt.timedelta(days=3), True),
+        (dt.timedelta(days=13, hours=23), True),
+        (dt.timedelta(days=14), False),
+        (dt.timedelta(days=30), False),
+    ],
+)
+def test_requests_go_out_from_one_hour_until_fourteen_days_after_the_end(ago, due):
+    webinar = ended_webinar(ago=ago, now=NOW)
+    make_registration(webinar, "a@example.org")
+    assert services.feedback_requests_queue_due(now=NOW) == (1 if due else 0)
+    assert OutgoingMessage.objects.filter(kind="feedback_request").count() == (1 if due else 0)
+
+
+def test_only_confirmed_and_not_erased_registrants_are_invited():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    make_registration(webinar, "confirmed@example.org")
+    make_registration(webinar, "pending@example.org", S.PENDING)
+    make_registration(webinar, "waiting@example.org", S.WAITLISTED)
+    make_registration(webinar, "cancelled@example.org", S.CANCELLED)
+    make_registration(webinar, "expired@example.org", S.EXPIRED)
+    make_registration(webinar, "erased@example.org", erased_at=NOW)
+    assert services.feedback_requests_queue_due(now=NOW) == 1
+    assert invited_emails() == {"confirmed@example.org"}
+
+
+def test_without_attendance_data_every_confirmed_registrant_is_invited():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    for n in range(3):
+        make_registration(webinar, f"p{n}@example.org")
+    assert services.feedback_requests_queue_due(now=NOW) == 3
+
+
+def test_with_attendance_data_only_those_who_attended_are_invited():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    came = make_registration(webinar, "came@example.org")
+    make_registration(webinar, "absent@example.org")
+    cancelled_but_came = make_registration(webinar, "cancelled@example.org", S.CANCELLED)
+    attendance(webinar, came, cancelled_but_came)
+    assert services.feedback_requests_queue_due(now=NOW) == 1
+    assert invited_emails() == {"came@example.org"}
+
+
+def test_a_replaced_import_is_not_attendance_data():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    came = make_registration(webinar, "came@example.org")
+    make_registration(webinar, "absent@example.org")
+    attendance(webinar, came, replaced=True)
+    assert services.feedback_requests_queue_due(now=NOW) == 2
+
+
+def test_the_current_import_counts_not_the_replaced_one():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    first = make_registration(webinar, "first@example.org")
+    second = make_registration(webinar, "second@example.org")
+    attendance(webinar, first, replaced=True)
+    attendance(webinar, second)
+    services.feedback_requests_queue_due(now=NOW)
+    assert invited_emails() == {"second@example.org"}
+
+
+def test_attendance_of_another_webinar_does_not_count():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    other = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    make_registration(webinar, "a@example.org")
+    attendance(other, make_registration(other, "b@example.org"))
+    services.feedback_requests_queue_due(now=NOW)
+    assert invited_emails() == {"b@example.org", "a@example.org"}
+
+
+def test_queueing_is_idempotent():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    registrations = [make_registration(webinar, f"p{n}@example.org") for n in range(2)]
+    assert services.feedback_requests_queue_due(now=NOW) == 2
+    assert services.feedback_requests_queue_due(now=NOW) == 0
+    assert services.feedback_requests_queue_due(now=NOW + dt.timedelta(days=1)) == 0
+    assert FeedbackInvitation.objects.count() == 2
+    messages = OutgoingMessage.objects.filter(kind="feedback_request")
+    assert sorted(messages.values_list("key", flat=True)) == sorted(f"feedback:{r.uuid}" for r in registrations)
+    for message in messages:
+        invitation = FeedbackInvitation.objects.get(registration=message.registration)
+        assert message.context == {"token": invitation.token}
+        assert invitation.sent_at == NOW and invitation.answered_at is None
+        assert len(invitation.token) >= 40
+
+
+def test_a_message_queued_earlier_is_not_queued_twice():
+    """Even if an invitation were lost, the idempotency key keeps the e-mail single."""
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    registration = make_registration(webinar, "a@example.org")
+    services.feedback_requests_queue_due(now=NOW)
+    FeedbackInvitation.objects.all().delete()
+    assert services.feedback_requests_queue_due(now=NOW) == 1  # a new invitation ...
+    assert OutgoingMessage.objects.filter(registration=registration, kind="feedback_request").count() == 1  # ... but no second e-mail
+
+
+@pytest.mark.parametrize("status", [Webinar.Status.CANCELLED, Webinar.Status.DRAFT, Webinar.Status.POSTPONED])
+def test_no_requests_for_webinars_that_are_not_published(status):
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW, status=status)
+    make_registration(webinar, "a@example.org")
+    assert services.feedback_requests_queue_due(now=NOW) == 0
+    assert not FeedbackInvitation.objects.exists()
+
+
+def test_no_requests_for_webinars_whose_time_was_never_announced():
+    webinar = WebinarFactory(starts_at=None, start_date=(NOW - dt.timedelta(days=3)).date())
+    assert webinar.ends_at < NOW - dt.timedelta(days=1)
+    make_registration(webinar, "a@example.org")
+    assert services.feedback_requests_queue_due(now=NOW) == 0
+
+
+def test_the_worker_runs_the_feedback_job():
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    make_registration(webinar, "a@example.org")
+    assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 1
+    assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 0
+
+
+# --- the e-mail ---------------------------------------------------------------------------
+
+
+def _feedback_message(language: str) -> tuple[OutgoingMessage, FeedbackInvitation]:
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    registration = make_registration(webinar, f"{language}@example.org", language=language)
+    services.feedback_requests_queue_due(now=NOW)
+    return OutgoingMessage.objects.get(registration=registration), FeedbackInvitation.objects.get(registration=registration)
+
+
+def test_the_email_links_to_the_survey():
+    message, invitation = _feedback_message("en")
+    email = messaging.render(message)
+    link = f"{settings.SITE_URL}/feedback/{invitation.token}/"
+    html = email.alternatives[0][0]
+    assert link in email.body
+    assert f'href="{link}"' in html
+    assert email.subject == f"Your feedback on the webinar: {message.registration.webinar.title.data['en']}"
+    assert "Other participants never see your answers" in email.body
+    assert "/r/" in email.body  # the usual footer with the self-service link
+
+
+def test_the_email_is_in_the_registrants_language():
+    message, invitation = _feedback_message("ru")
+    email = messaging.render(message)
+    title = message.registration.webinar.title.data["ru"]
+    assert email.subject == f"Ваш отзыв о вебинаре: {title}"
+    assert "Ваша персональная ссылка на опрос:" in email.body
+    assert f"{settings.SITE_URL}/feedback/{invitation.token}/" in email.body
+    assert "Your personal survey link" not in email.body
+
+
+def test_the_email_is_delivered(django_capture_on_commit_callbacks):
+    webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
+    make_registration(webinar, "a@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.feedback_requests_queue_due(now=NOW)
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    token = FeedbackInvitation.objects.get().token
+    assert f"{settings.SITE_URL}/feedback/{token}/" in mail.outbox[0].body
+    assert OutgoingMessage.objects.get(kind="feedback_request").status == OutgoingMessage.Status.SENT
