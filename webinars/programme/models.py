@@ -95,7 +95,10 @@ class Series(models.Model):
     )
     # Attendance and certificates.
     attendance_threshold_percent = models.PositiveSmallIntegerField(
-        _("attendance threshold (% of duration)"), default=50, help_text=_("Minutes attended needed to count as attended.")
+        # xgettext:no-python-format
+        _("attendance threshold (% of duration)"),
+        default=50,
+        help_text=_("Minutes attended needed to count as attended."),
     )
     series_certificate_min_webinars = models.PositiveSmallIntegerField(
         _("webinars needed for a series certificate"), null=True, blank=True, help_text=_("Empty: no series certificate.")
