@@ -54,7 +54,7 @@ class Attendee(models.Model):
         EMAIL = "email", _("matched by e-mail")
         NAME = "name", _("matched by name")
         MANUAL = "manual", _("matched by the organiser")
-        AMBIGUOUS = "ambiguous", _("needs review: several possible registrations")
+        AMBIGUOUS = "ambiguous", _("needs review: possible registrations proposed")
         UNMATCHED = "unmatched", _("needs review: no registration found")
         WALK_IN = "walk_in", _("walk-in (attended without registering)")
         IGNORED = "ignored", _("ignored (host, panelist or not a participant)")
@@ -72,12 +72,27 @@ class Attendee(models.Model):
     match = models.CharField(_("match"), max_length=20, choices=Match.choices, db_index=True)
     match_score = models.FloatField(_("name similarity"), null=True, blank=True)
     candidates = models.JSONField(default=list, blank=True, help_text=_("Registration ids proposed for review, best first."))
+    role = models.CharField(_("role in the meeting"), max_length=20, blank=True, help_text=_("Host, panelist... (never matched)."))
+    other_names = models.JSONField(default=list, blank=True, help_text=_("Other names the report gives the same person."))
+    intervals = models.JSONField(
+        default=list, blank=True, help_text=_("Merged stretches of presence, [start, end] in UTC seconds since 1970 (empty: totals only).")
+    )
+    seconds = models.PositiveIntegerField(_("seconds attended"), default=0)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
-        indexes = [models.Index(fields=["webinar", "attended"], name="attendee_webinar_attended")]
+        indexes = [
+            models.Index(fields=["webinar", "attended"], name="attendee_webinar_attended"),
+            models.Index(fields=["attendance_import", "match"], name="attendee_import_match"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def needs_review(self) -> bool:
+        return self.match in (self.Match.AMBIGUOUS, self.Match.UNMATCHED)
