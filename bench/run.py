@@ -300,6 +300,15 @@ def reminders(bench: Bench) -> list[Row]:
     ]
 
 
+@benchmark(
+    "reports", "reach reports over 1,000,000 registrations (BENCH_REPORT_ROWS), SQLite and PostgreSQL, vs a bare GROUP BY (< 300 ms)"
+)
+def reach_reports(bench: Bench) -> list[Row]:
+    from bench import reports
+
+    return reports.run(Row)
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)

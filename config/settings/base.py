@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "webinars.attendance",
     "webinars.certificates",
     "webinars.feedback",
+    "webinars.reports",
     "webinars.public",
     "webinars.api",
 ]

@@ -11,7 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -107,7 +108,14 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["webinar", "email"], name="one_registration_per_email_and_webinar"),
             models.CheckConstraint(condition=~Q(status="pending") | Q(expires_at__isnull=False), name="pending_registration_has_expiry"),
         ]
-        indexes = [models.Index(fields=["webinar", "status"], name="registration_webinar_status")]
+        indexes = [
+            models.Index(fields=["webinar", "status"], name="registration_webinar_status"),
+            # Reach reports (reports app): breakdowns by country, institution type, gender and
+            # language in one covering index scan; distinct people by normalised e-mail; erased rows.
+            models.Index(fields=["country", "institution_type", "gender", "language", "status", "webinar"], name="registration_reach"),
+            models.Index(Lower("email"), F("webinar"), name="registration_email_webinar"),
+            models.Index(fields=["webinar"], condition=Q(erased_at__isnull=False), name="registration_erased"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.webinar}"

@@ -1,0 +1,198 @@
+"""Reach report pages and their exports, for organisers (staff) and superusers.
+
+Who sees what: a signed-in staff user sees the reports of the series they may edit
+(``programme.selectors.series_editable_by``), superusers every series; a series or
+webinar outside that answers 404, as if it did not exist. Anyone not signed in is sent
+to the back-office sign-in; a signed-in user who is not staff gets 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from . import charts, exporters, selectors
+from .charts import Measure
+
+logger = logging.getLogger(__name__)
+
+
+def staff_reports(view):
+    """Signed in (else the back-office sign-in) and staff (else 403)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        return data
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date | None, dt.date | None]:
+    params = {"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", "")}
+    form = PeriodForm(params if any(params.values()) else None, auto_id="period-%s")
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, None, None
+
+
+def _filters(scope_label: str, date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
+    filters = [scope_label]
+    if date_from:
+        filters.append(_("from=%(date)s") % {"date": date_from.isoformat()})
+    if date_to:
+        filters.append(_("to=%(date)s") % {"date": date_to.isoformat()})
+    return filters
+
+
+def _charts(report: dict) -> dict:
+    """The inline SVG charts of a report, each to be shown beside its table."""
+    trend_measures = [
+        Measure("registrations", _("Registrations")),
+        Measure("confirmed", _("Confirmed")),
+        Measure("attended", _("Attended")),
+    ]
+    result = {
+        "trend": charts.line_chart(
+            report["webinars"],
+            date_key="date",
+            measures=trend_measures,
+            title=_("Registrations, confirmed and attended per webinar, by date"),
+            description=_("The same figures are in the table “Per webinar”."),
+        )
+        if report["webinars"]
+        else "",
+        "breakdowns": {},
+    }
+    breakdown_measures = [
+        Measure("registrations", _("Registrations")),
+        Measure("confirmed", _("Confirmed")),
+        Measure("attended", _("Registered attendees")),
+    ]
+    for block in report["breakdowns"]:
+        rows = block["rows"][:15]
+        result["breakdowns"][block["dimension"]] = (
+            charts.bar_chart(
+                rows,
+                label_key="label",
+                measures=breakdown_measures,
+                title=_("Registrations by %(dimension)s") % {"dimension": block["title"].lower()},
+                description=_("The same figures are in the table beside the chart."),
+            )
+            if rows
+            else ""
+        )
+    return result
+
+
+def _render(request: HttpRequest, *, report: dict, title: str, filters: list[str], export_name: str, **context) -> HttpResponse:
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in exporters.RESPONSES:
+            raise Http404
+        logger.info("Reach report exported as %s by %s (%s)", fmt, request.user, "; ".join(filters))
+        return exporters.RESPONSES[fmt](report, title=title, filters=filters, name=export_name)
+    query = request.GET.copy()
+    query.pop("format", None)
+    exports = {}
+    for fmt_name in exporters.RESPONSES:
+        query["format"] = fmt_name
+        exports[fmt_name] = f"?{query.urlencode()}"
+    blocks = _charts(report)
+    breakdowns = [{**block, "chart": blocks["breakdowns"][block["dimension"]]} for block in report["breakdowns"]]
+    feedback = report.get("feedback")
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "title": title,
+            "report": report,
+            "filters": filters,
+            "summary": selectors.summary_items(report),
+            "trend_chart": blocks["trend"],
+            "breakdowns": breakdowns,
+            "feedback": feedback,
+            "feedback_items": selectors.feedback_items(feedback),
+            "feedback_texts": selectors.feedback_text_sections(feedback),
+            "certificates_available": report.get("certificates") is not None,
+            "exports": exports,
+            **context,
+        },
+    )
+
+
+@staff_reports
+def programme_report(request: HttpRequest) -> HttpResponse:
+    form, date_from, date_to = _period(request)
+    scope = selectors.scope_programme(request.user, date_from=date_from, date_to=date_to)
+    report = selectors.reach_report(scope)
+    series = list(selectors.reportable_series(request.user).order_by("is_sample", "slug").only("id", "title", "slug", "original_language"))
+    return _render(
+        request,
+        report=report,
+        title=_("Programme-wide reach report"),
+        filters=_filters(_("scope=all series you may see"), date_from, date_to),
+        export_name="reach-programme",
+        period_form=form,
+        series_list=series,
+    )
+
+
+@staff_reports
+def series_report(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = selectors.series_for_report(request.user, series_id)
+    if series is None:
+        raise Http404
+    form, date_from, date_to = _period(request)
+    report = selectors.reach_report(selectors.scope_series(series, date_from=date_from, date_to=date_to))
+    return _render(
+        request,
+        report=report,
+        title=_("Reach report: %(series)s") % {"series": series},
+        filters=_filters(_("series=%(series)s") % {"series": series}, date_from, date_to),
+        export_name=f"reach-series-{series.slug}",
+        period_form=form,
+        series=series,
+    )
+
+
+@staff_reports
+def webinar_report(request: HttpRequest, webinar_id: int) -> HttpResponse:
+    webinar = selectors.webinar_for_report(request.user, webinar_id)
+    if webinar is None:
+        raise Http404
+    report = selectors.reach_report(selectors.scope_webinar(webinar))
+    return _render(
+        request,
+        report=report,
+        title=_("Reach report: %(webinar)s") % {"webinar": webinar},
+        filters=[_("webinar=%(webinar)s (%(date)s)") % {"webinar": webinar, "date": webinar.start_date.isoformat()}],
+        export_name=f"reach-webinar-{webinar.pk}",
+        series=webinar.series,
+        webinar=webinar,
+    )
