@@ -1,0 +1,82 @@
+"""Reads of attendance. Only a webinar's current import (not replaced) counts anywhere."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from webinars.programme.models import Series, Webinar
+from webinars.programme.selectors import series_editable_by
+from webinars.registrations.models import Registration
+
+from .models import AttendanceImport, Attendee
+
+REVIEW_MATCHES = (Attendee.Match.AMBIGUOUS, Attendee.Match.UNMATCHED)
+
+
+def current_import(webinar: Webinar) -> AttendanceImport | None:
+    return AttendanceImport.objects.filter(webinar=webinar, replaced_at__isnull=True).first()
+
+
+def current_attendees() -> QuerySet[Attendee]:
+    return Attendee.objects.filter(attendance_import__replaced_at__isnull=True)
+
+
+def webinar_attendance(webinar: Webinar) -> QuerySet[Attendee]:
+    """Everyone in the webinar's current import, with their registration."""
+    return current_attendees().filter(webinar=webinar).select_related("registration").order_by("name", "id")
+
+
+def attendees_needing_review(target: Webinar | AttendanceImport) -> QuerySet[Attendee]:
+    """Ambiguous and unmatched attendees of an import (of a webinar's current import), most minutes first."""
+    if isinstance(target, AttendanceImport):
+        attendees = Attendee.objects.filter(attendance_import=target)
+    else:
+        attendees = current_attendees().filter(webinar=target)
+    return attendees.filter(match__in=REVIEW_MATCHES).order_by("-minutes", "name", "id")
+
+
+def attended_registration_ids(webinar: Webinar) -> set[int]:
+    """Registrations of the webinar that attended (current import, at or above the threshold)."""
+    return set(
+        current_attendees()
+        .filter(webinar=webinar, attended=True, registration__isnull=False, registration__erased_at__isnull=True)
+        .values_list("registration_id", flat=True)
+    )
+
+
+def attended_registrations(series: Series) -> dict[int, set[int]]:
+    """For certificates: webinar id → ids of the registrations that attended it, for every webinar of ``series``.
+
+    Through each webinar's current import only; registrations of any status (a cancelled
+    registration whose holder came anyway is there too: filter by status if needed);
+    erased registrations never.
+    """
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        current_attendees()
+        .filter(webinar__series=series, attended=True, registration__isnull=False, registration__erased_at__isnull=True)
+        .values_list("webinar_id", "registration_id")
+    )
+    for webinar_id, registration_id in rows:
+        result[webinar_id].add(registration_id)
+    return dict(result)
+
+
+def imports_editable_by(user) -> QuerySet[AttendanceImport]:
+    imports = AttendanceImport.objects.select_related("webinar", "webinar__series", "uploaded_by")
+    if user.is_superuser:
+        return imports
+    return imports.filter(webinar__series__in=series_editable_by(user))
+
+
+def webinars_editable_by(user) -> QuerySet[Webinar]:
+    webinars = Webinar.objects.select_related("series")
+    if user.is_superuser:
+        return webinars
+    return webinars.filter(series__in=series_editable_by(user))
+
+
+def registrations_by_id(ids) -> dict[int, Registration]:
+    return {r.pk: r for r in Registration.objects.filter(pk__in=list(ids)).only("pk", "name", "email", "status", "webinar_id", "erased_at")}

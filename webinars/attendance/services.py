@@ -1,0 +1,377 @@
+"""Writes of attendance: import a meeting report, and the organiser's decisions on the review screen.
+
+``import_attendance`` reads and matches the whole file first (nothing is written when it
+is malformed), then, in one transaction that locks the webinar row, stores the import and
+its attendees. The same file again changes nothing; another file replaces the webinar's
+current import (the earlier one stays, with ``replaced_at`` set, for the record, and its
+attendees no longer count). The organiser's decisions on the replaced import are carried
+over to the same people (same name and e-mail) in the new one when the new file does not
+match them by itself.
+
+Attended: minutes at or above ``series.attendance_threshold_percent`` % of the webinar's
+duration. A registration linked to several attendees (a laptop and a phone) counts their
+presence together, overlaps once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from webinars.core.timezones import get_zone
+from webinars.programme.models import Webinar
+from webinars.registrations.models import Registration, RegistrationEvent
+
+from .matching import Query, RegistrationIndex, match_all
+from .models import AttendanceImport, Attendee
+from .parsers import STAFF_ROLES, ParseError, check_mapping, merge_intervals, read_report
+from .parsers.base import UtcClock, to_datetime
+from .selectors import current_import
+
+Match = Attendee.Match
+REVIEW = (Match.AMBIGUOUS, Match.UNMATCHED)
+DECIDED = (Match.MANUAL, Match.WALK_IN, Match.IGNORED)
+Progress = Callable[[str, int, int], None]
+
+__all__ = [
+    "AttendanceError",
+    "ParseError",
+    "attended_by_minutes",
+    "current_import",
+    "import_attendance",
+    "minutes_of",
+    "resolve_attendee",
+    "threshold_minutes",
+]
+
+
+class AttendanceError(Exception):
+    """A decision that cannot be taken (another webinar's registration, a replaced import...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def minutes_of(seconds: int) -> int:
+    """Whole minutes, rounded to the nearest."""
+    return (seconds + 30) // 60
+
+
+def threshold_minutes(webinar: Webinar) -> float:
+    return webinar.series.attendance_threshold_percent * webinar.duration_minutes / 100
+
+
+def attended_by_minutes(minutes: int, webinar: Webinar) -> bool:
+    """At or above the series' share of the webinar's duration (integer arithmetic, no rounding surprises)."""
+    return minutes * 100 >= webinar.series.attendance_threshold_percent * webinar.duration_minutes
+
+
+def _settings_of(fmt: str, mapping: dict, zone_name: str) -> dict:
+    return {"format": fmt, "column_mapping": mapping, "time_zone": zone_name}
+
+
+def _same_import(current: AttendanceImport, sha: str, fmt: str, mapping: dict, zone_name: str) -> bool:
+    """The same bytes read the same way: re-importing it must change nothing."""
+    return (
+        current.sha256 == sha
+        and current.format == fmt
+        and (current.column_mapping or {}) == mapping
+        and (current.summary or {}).get("time_zone", zone_name) == zone_name
+    )
+
+
+def import_attendance(
+    webinar: Webinar,
+    data: bytes,
+    file_name: str,
+    fmt: str,
+    column_mapping: dict | None = None,
+    user=None,
+    *,
+    time_zone: str | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> AttendanceImport:
+    """Read ``data`` as a ``fmt`` report of ``webinar``, match it and store it as the webinar's current import.
+
+    Raises ParseError (naming the line and column) when the file cannot be read; then
+    nothing is stored. The returned import has a ``timings`` attribute (seconds per step).
+    """
+    timings: dict[str, float] = {}
+    began = time.perf_counter()
+    mapping = check_mapping(column_mapping or {}) if fmt == AttendanceImport.Format.GENERIC else {}
+    if fmt not in AttendanceImport.Format.values:
+        raise ParseError(_("unknown report format '%(format)s'") % {"format": fmt})
+    zone_name = time_zone or webinar.time_zone
+    zone = get_zone(zone_name)
+    sha = hashlib.sha256(data).hexdigest()
+    current = current_import(webinar)
+    if current is not None and _same_import(current, sha, fmt, mapping, zone_name):
+        current.timings = {"unchanged": round(time.perf_counter() - began, 3)}
+        return current
+
+    expected = webinar.starts_at.astimezone(zone).date() if webinar.starts_at else webinar.start_date
+    report = read_report(
+        data,
+        fmt,
+        column_mapping=mapping,
+        expected_date=expected,
+        zone=zone,
+        progress=(lambda done, total: progress("read", done, total)) if progress else None,
+    )
+    timings["read"] = round(time.perf_counter() - began, 3)
+
+    step = time.perf_counter()
+    participants = [p for p in report.people if not p.is_staff]
+    registrations = Registration.objects.filter(webinar=webinar, erased_at__isnull=True).values_list("pk", "email", "name", "status")
+    index = RegistrationIndex(registrations.iterator(chunk_size=5000))
+    results = match_all([Query(p.email, p.all_names()) for p in participants], index)
+    timings["match"] = round(time.perf_counter() - step, 3)
+    if progress:
+        progress("match", len(participants), len(participants))
+
+    step = time.perf_counter()
+    clock = UtcClock(zone)
+    attendees: list[Attendee] = []
+    outcome = dict(zip(map(id, participants), results, strict=True))
+    for person in report.people:
+        result = outcome.get(id(person))
+        attendee = Attendee(
+            webinar=webinar,
+            name=person.name[:300],
+            email=person.email[:254],
+            seconds=person.seconds,
+            minutes=minutes_of(person.seconds),
+            joins=person.joins,
+            first_join_at=to_datetime(person.first, zone) if person.first is not None else None,
+            last_leave_at=to_datetime(person.last, zone) if person.last is not None else None,
+            role=person.role[:20],
+            other_names=person.names,
+            intervals=[[clock.epoch(s), clock.epoch(e)] for s, e in person.intervals],
+        )
+        if result is None:
+            attendee.match = Match.IGNORED
+        else:
+            attendee.match = result.kind
+            attendee.registration_id = result.registration_id
+            attendee.match_score = result.score
+            attendee.candidates = result.candidates
+        attendees.append(attendee)
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        Webinar.objects.select_for_update(of=("self",)).filter(pk=webinar.pk).first()
+        current = current_import(webinar)
+        if current is not None and _same_import(current, sha, fmt, mapping, zone_name):
+            current.timings = {"unchanged": round(time.perf_counter() - began, 3)}
+            return current
+        carried = _carry_over(current, attendees, valid=set(index.status)) if current is not None else 0
+        refresh_attended(attendees, webinar)
+        if current is not None:
+            current.replaced_at = now
+            current.save(update_fields=["replaced_at"])
+        summary = {
+            "rows": report.rows,
+            "people": len(report.people),
+            "staff": len(report.people) - len(participants),
+            "no_shows": report.stats.get("no_shows", 0),
+            "rows_without_times": report.stats.get("rows_without_times", 0),
+            "waiting_room_rows": report.stats.get("waiting_room_rows", 0),
+            "carried_over": carried,
+            "replaces": current.pk if current is not None else None,
+            "encoding": report.encoding,
+            "delimiter": report.delimiter,
+            "time_zone": zone_name,
+            "meeting": {str(k)[:60]: str(v)[:200] for k, v in list(report.meta.items())[:20]},
+        }
+        new = AttendanceImport.objects.create(
+            webinar=webinar,
+            format=fmt,
+            file_name=file_name[:255],
+            sha256=sha,
+            column_mapping=mapping,
+            uploaded_by=user if getattr(user, "pk", None) else None,
+            rows=report.rows,
+            summary=summary,
+        )
+        for attendee in attendees:
+            attendee.attendance_import = new
+        Attendee.objects.bulk_create(attendees, batch_size=2000)
+        new.summary = {**summary, **summary_counts(new, webinar)}
+        new.save(update_fields=["summary"])
+    timings["save"] = round(time.perf_counter() - step, 3)
+    timings["total"] = round(time.perf_counter() - began, 3)
+    if progress:
+        progress("save", len(attendees), len(attendees))
+    new.timings = timings
+    return new
+
+
+def _person_key(name: str, email: str) -> tuple[str, str]:
+    return " ".join(name.casefold().split()), email.strip().lower()
+
+
+def _carry_over(previous: AttendanceImport, attendees: list[Attendee], *, valid: set[int]) -> int:
+    """The organiser's decisions on the replaced import, applied to the same people still needing review."""
+    decisions = {
+        _person_key(name, email): (match, registration_id, resolved_by_id, resolved_at)
+        for name, email, match, registration_id, resolved_by_id, resolved_at in Attendee.objects.filter(
+            attendance_import=previous, match__in=DECIDED, resolved_at__isnull=False
+        ).values_list("name", "email", "match", "registration_id", "resolved_by_id", "resolved_at")
+    }
+    if not decisions:
+        return 0
+    carried = 0
+    for attendee in attendees:
+        if attendee.match not in REVIEW:
+            continue
+        decision = decisions.get(_person_key(attendee.name, attendee.email))
+        if decision is None:
+            continue
+        match, registration_id, resolved_by_id, resolved_at = decision
+        if match == Match.MANUAL and registration_id not in valid:
+            continue
+        attendee.match = match
+        attendee.registration_id = registration_id if match == Match.MANUAL else None
+        attendee.resolved_by_id = resolved_by_id
+        attendee.resolved_at = resolved_at
+        carried += 1
+    return carried
+
+
+def _reported_seconds(attendee: Attendee) -> int:
+    """Seconds the report gave as totals only (no stretches to merge)."""
+    return max(0, attendee.seconds - sum(end - start for start, end in attendee.intervals or ()))
+
+
+def refresh_attended(attendees: Iterable[Attendee], webinar: Webinar) -> list[Attendee]:
+    """Set ``attended`` on each: by its own minutes, or together with the others linked to the same registration.
+
+    Staff and ignored attendees never count. Returns the attendees whose flag changed.
+    """
+    groups: dict[int, list[Attendee]] = defaultdict(list)
+    changed = []
+    for attendee in attendees:
+        before = attendee.attended
+        if attendee.match == Match.IGNORED or (attendee.role in STAFF_ROLES and attendee.registration_id is None):
+            attendee.attended = False
+        else:
+            attendee.attended = attended_by_minutes(attendee.minutes, webinar)
+            if attendee.registration_id is not None:
+                groups[attendee.registration_id].append(attendee)
+        if attendee.attended != before:
+            changed.append(attendee)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        merged = merge_intervals([tuple(pair) for a in group for pair in (a.intervals or ())])
+        seconds = sum(end - start for start, end in merged) + sum(_reported_seconds(a) for a in group)
+        together = attended_by_minutes(minutes_of(seconds), webinar)
+        for attendee in group:
+            if together and not attendee.attended:
+                attendee.attended = True
+                if attendee not in changed:
+                    changed.append(attendee)
+    return changed
+
+
+def summary_counts(attendance_import: AttendanceImport, webinar: Webinar) -> dict:
+    """The counts shown on the import's page; recomputed after every decision."""
+    attendees = Attendee.objects.filter(attendance_import=attendance_import)
+    by_match = dict(attendees.order_by().values_list("match").annotate(n=Count("id")))
+    attended = attendees.filter(attended=True)
+    not_confirmed = dict(
+        Registration.objects.filter(attendances__attendance_import=attendance_import)
+        .exclude(status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id", distinct=True))
+    )
+    return {
+        "attendees": attendees.exclude(role__in=STAFF_ROLES, registration__isnull=True).count(),
+        "matched_email": by_match.get(Match.EMAIL, 0),
+        "matched_name": by_match.get(Match.NAME, 0),
+        "matched_manual": by_match.get(Match.MANUAL, 0),
+        "ambiguous": by_match.get(Match.AMBIGUOUS, 0),
+        "unmatched": by_match.get(Match.UNMATCHED, 0),
+        "to_review": by_match.get(Match.AMBIGUOUS, 0) + by_match.get(Match.UNMATCHED, 0),
+        "walk_ins": by_match.get(Match.WALK_IN, 0),
+        "ignored": by_match.get(Match.IGNORED, 0),
+        "attended": attended.count(),
+        "attended_registrations": attended.filter(registration__isnull=False).values("registration").distinct().count(),
+        "not_confirmed": not_confirmed,
+        "threshold_percent": webinar.series.attendance_threshold_percent,
+        "threshold_minutes": threshold_minutes(webinar),
+        "duration_minutes": webinar.duration_minutes,
+    }
+
+
+def resolve_attendee(
+    attendee: Attendee, registration: Registration | None, walk_in: bool = False, user=None, *, now: dt.datetime | None = None
+) -> Attendee:
+    """The organiser's decision on one attendee: this registration, a walk-in, or ignore (neither).
+
+    Only on the webinar's current import. Logged on the registration's history (linked and,
+    when the attendee was linked elsewhere before, unlinked there).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attendee = (
+            Attendee.objects.select_for_update(of=("self",))
+            .select_related("attendance_import", "webinar__series", "registration")
+            .get(pk=attendee.pk)
+        )
+        if attendee.attendance_import.replaced_at is not None:
+            raise AttendanceError(_("This report has been replaced by a newer file: decide on the current import."))
+        if registration is not None:
+            if registration.webinar_id != attendee.webinar_id:
+                raise AttendanceError(_("That registration is for another webinar."))
+            if registration.erased_at is not None:
+                raise AttendanceError(_("That registration has been erased."))
+            match = Match.MANUAL
+        elif walk_in:
+            match = Match.WALK_IN
+        else:
+            match = Match.IGNORED
+        previous = attendee.registration
+        attendee.registration = registration
+        attendee.match = match
+        attendee.resolved_by = user if getattr(user, "pk", None) else None
+        attendee.resolved_at = now
+        attendee.save(update_fields=["registration", "match", "resolved_by", "resolved_at"])
+
+        linked = {pk for pk in (previous.pk if previous else None, registration.pk if registration else None) if pk}
+        others = Attendee.objects.filter(attendance_import=attendee.attendance_import, registration_id__in=linked)
+        group = list(others.exclude(pk=attendee.pk))
+        group.append(attendee)
+        for item in group:
+            item.attended = False  # recomputed from scratch for the group
+        refresh_attended(group, attendee.webinar)
+        Attendee.objects.bulk_update(group, ["attended"])
+
+        actor = user if getattr(user, "pk", None) else None
+        label = f"{attendee.name or attendee.email} ({attendee.minutes} min)"
+        if registration is not None and (previous is None or previous.pk != registration.pk):
+            _log(registration, "attendance linked by organiser", actor, label)
+        if previous is not None and (registration is None or previous.pk != registration.pk):
+            _log(previous, "attendance unlinked by organiser", actor, label)
+        imported = attendee.attendance_import
+        imported.summary = {**(imported.summary or {}), **summary_counts(imported, attendee.webinar)}
+        imported.save(update_fields=["summary"])
+        return attendee
+
+
+def _log(registration: Registration, action: str, actor, note: str) -> None:
+    status = registration.status
+    RegistrationEvent.objects.create(
+        registration=registration, action=action, from_status=status, to_status=status, actor=actor, note=note[:300]
+    )
