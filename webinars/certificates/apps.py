@@ -6,3 +6,11 @@ class CertificatesConfig(AppConfig):
     name = "webinars.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from webinars.registrations import messaging
+
+        from . import signals  # noqa: F401 -- follows name corrections and erasure of registrations
+        from .mail import certificate_email_context
+
+        messaging.RENDER_HOOKS["certificate"] = certificate_email_context

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 -- routes are added as the app grows
+from django.urls import path
+
+from . import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("r/<str:token>/certificates/<str:code>.pdf", views.download, name="download"),
+]

@@ -220,8 +220,13 @@ SUBJECTS = {
     "cancelled_by_organiser": gettext_noop("Your registration was cancelled by the organiser: {title}"),
     "recording": gettext_noop("The recording is available: {title}"),
     "manage_link": gettext_noop("Your registration with Museum Webinars"),
+    "certificate": gettext_noop("Your certificate: {title}"),
     "feedback_request": gettext_noop("Your feedback on the webinar: {title}"),
 }
+
+# Other apps render their own kinds of message: kind -> hook(message, context) returning more
+# context for the templates, optionally "title" (for the subject) and "attachments" [(name, bytes, type)].
+RENDER_HOOKS: dict = {}
 
 
 def _absolute(path: str) -> str:
@@ -252,7 +257,10 @@ def render(message: OutgoingMessage) -> EmailMultiAlternatives:
             "registrations": list(booking_registrations(booking)) if message.kind == "confirm_request" else [],
             "SITE_URL": settings.SITE_URL,
         }
+        extra = RENDER_HOOKS[message.kind](message, context) if message.kind in RENDER_HOOKS else {}
+        context.update(extra)
         title = i18n_text(registration.webinar.title, language, registration.webinar.original_language) if registration else ""
+        title = extra.get("title") or title
         if message.kind == "organiser_message":
             subject = message.context.get("subject", "")
         else:
@@ -267,6 +275,8 @@ def render(message: OutgoingMessage) -> EmailMultiAlternatives:
             headers={"Message-ID": f"<{message.pk}.{_key_digest(message.key)}@museum-webinars>", "Auto-Submitted": "auto-generated"},
         )
         email.attach_alternative(html, "text/html")
+        for attachment in extra.get("attachments", ()):
+            email.attach(*attachment)
         if message.kind in ("confirmed", "promoted") and registration and registration.status == Registration.Status.CONFIRMED:
             from webinars.programme.calendar import calendar_for
 
