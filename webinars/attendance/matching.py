@@ -30,9 +30,10 @@ Registrations of every status may match (pending, waitlisted, cancelled ones too
 summary and the review screen say which status the registration has. Erased
 registrations never match.
 
-Speed: registrations are indexed once by e-mail and by the first three letters of every
-normalised word; a name is scored only against the registrations sharing such a prefix
-with it (rapidfuzz.process.extract over that short list), never against all of them.
+Speed: registrations are indexed once by e-mail and by every normalised word (and its
+first four letters); a name is scored only against the registrations sharing a word with
+it, or, for a word no registration has (a typo, a name not registered), a four-letter
+prefix (rapidfuzz.process.extract over that short list), never against all of them.
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 AUTO_MATCH_SCORE = 90
-REVIEW_SCORE = 60
+REVIEW_SCORE = 70
 CLEAR_MARGIN = 5
 PARTIAL_WEIGHT = 0.85  # a partial name scores at most 85: always below AUTO_MATCH_SCORE
 MAX_CANDIDATES = 5
 PREFILTER_LIMIT = 12
+PREFIX = 4
 
 STATUS_ORDER = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3, "expired": 4}
 
@@ -166,7 +168,8 @@ class RegistrationIndex:
         self.strings: list[str] = []
         self.words: list[tuple[str, ...]] = []
         self.ids: list[int] = []
-        self.blocks: dict[str, list[int]] = defaultdict(list)
+        self.blocks: dict[str, list[int]] = defaultdict(list)  # a whole word → positions
+        self.prefixes: dict[str, list[int]] = defaultdict(list)  # its first four letters → positions
         for pk, email, name, status in registrations:
             self.status[pk] = status
             if email:
@@ -176,8 +179,10 @@ class RegistrationIndex:
                 self.ids.append(pk)
                 self.words.append(words)
                 self.strings.append(" ".join(words))
-                for prefix in {w[:3] for w in words if len(w) > 1}:
-                    self.blocks[prefix].append(position)
+                for word in set(words):
+                    if len(word) > 1:
+                        self.blocks[word].append(position)
+                        self.prefixes[word[:PREFIX]].append(position)
 
     def by_address(self, email: str) -> int | None:
         return self.by_email.get(email.strip().lower()) if email else None
@@ -199,7 +204,7 @@ class RegistrationIndex:
         positions: set[int] = set()
         for word in words:
             if len(word) > 1:
-                positions.update(self.blocks.get(word[:3], ()))
+                positions.update(self.blocks.get(word) or self.prefixes.get(word[:PREFIX], ()))
         if not positions:
             return []
         order = sorted(positions)

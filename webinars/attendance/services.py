@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,31 +141,29 @@ def import_attendance(
 
     step = time.perf_counter()
     clock = UtcClock(zone)
-    attendees: list[Attendee] = []
+    attendees: list[NewAttendee] = []
     outcome = dict(zip(map(id, participants), results, strict=True))
     for person in report.people:
         result = outcome.get(id(person))
-        attendee = Attendee(
-            webinar=webinar,
-            name=person.name[:300],
-            email=person.email[:254],
-            seconds=person.seconds,
-            minutes=minutes_of(person.seconds),
-            joins=person.joins,
-            first_join_at=to_datetime(person.first, zone) if person.first is not None else None,
-            last_leave_at=to_datetime(person.last, zone) if person.last is not None else None,
-            role=person.role[:20],
-            other_names=person.names,
-            intervals=[[clock.epoch(s), clock.epoch(e)] for s, e in person.intervals],
+        attendees.append(
+            NewAttendee(
+                webinar_id=webinar.pk,
+                name=person.name[:300],
+                email=person.email[:254],
+                seconds=person.seconds,
+                minutes=minutes_of(person.seconds),
+                joins=person.joins,
+                first_join_at=to_datetime(person.first, zone) if person.first is not None else None,
+                last_leave_at=to_datetime(person.last, zone) if person.last is not None else None,
+                role=person.role[:20],
+                other_names=person.names,
+                intervals=[[clock.epoch(s), clock.epoch(e)] for s, e in person.intervals],
+                match=Match.IGNORED if result is None else result.kind,
+                registration_id=None if result is None else result.registration_id,
+                match_score=None if result is None else result.score,
+                candidates=[] if result is None else result.candidates,
+            )
         )
-        if result is None:
-            attendee.match = Match.IGNORED
-        else:
-            attendee.match = result.kind
-            attendee.registration_id = result.registration_id
-            attendee.match_score = result.score
-            attendee.candidates = result.candidates
-        attendees.append(attendee)
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -204,8 +202,8 @@ def import_attendance(
             summary=summary,
         )
         for attendee in attendees:
-            attendee.attendance_import = new
-        Attendee.objects.bulk_create(attendees, batch_size=2000)
+            attendee.attendance_import_id = new.pk
+        _insert_attendees(attendees)
         new.summary = {**summary, **summary_counts(new, webinar)}
         new.save(update_fields=["summary"])
     timings["save"] = round(time.perf_counter() - step, 3)
@@ -216,11 +214,50 @@ def import_attendance(
     return new
 
 
+INSERT_BATCH = 2000
+_FIELDS = [f for f in Attendee._meta.concrete_fields if not f.primary_key]
+
+
+class NewAttendee:
+    """An attendee row about to be inserted: the model's columns, without a model instance's cost."""
+
+    __slots__ = tuple(f.attname for f in _FIELDS)
+
+    def __init__(self, **values) -> None:
+        for field in _FIELDS:
+            setattr(self, field.attname, values[field.attname] if field.attname in values else field.get_default())
+
+
+def _insert_attendees(attendees: list[NewAttendee]) -> None:
+    """INSERT in batches of plain rows: what bulk_create does, without its per-field work (20,000 rows in ~0.3 s).
+
+    Values are adapted by the database backend exactly as the ORM would (JSON, aware
+    datetimes); no signals or save() are involved for attendees.
+    """
+    fields = _FIELDS
+    ops = connection.ops
+    adapters = []
+    for f in fields:
+        if isinstance(f, models.JSONField):
+            adapters.append(lambda value, encoder=f.encoder: ops.adapt_json_value(value, encoder))
+        elif isinstance(f, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        else:
+            adapters.append(None)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {ops.quote_name(Attendee._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 -- names from model metadata, values as parameters
+    pairs = list(zip([f.attname for f in fields], adapters, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(attendees), INSERT_BATCH):
+            batch = attendees[start : start + INSERT_BATCH]
+            cursor.executemany(sql, [tuple(adapt(getattr(a, name)) if adapt else getattr(a, name) for name, adapt in pairs) for a in batch])
+
+
 def _person_key(name: str, email: str) -> tuple[str, str]:
     return " ".join(name.casefold().split()), email.strip().lower()
 
 
-def _carry_over(previous: AttendanceImport, attendees: list[Attendee], *, valid: set[int]) -> int:
+def _carry_over(previous: AttendanceImport, attendees: list[NewAttendee], *, valid: set[int]) -> int:
     """The organiser's decisions on the replaced import, applied to the same people still needing review."""
     decisions = {
         _person_key(name, email): (match, registration_id, resolved_by_id, resolved_at)
@@ -253,19 +290,20 @@ def _reported_seconds(attendee: Attendee) -> int:
     return max(0, attendee.seconds - sum(end - start for start, end in attendee.intervals or ()))
 
 
-def refresh_attended(attendees: Iterable[Attendee], webinar: Webinar) -> list[Attendee]:
+def refresh_attended(attendees: Iterable[Attendee | NewAttendee], webinar: Webinar) -> list:
     """Set ``attended`` on each: by its own minutes, or together with the others linked to the same registration.
 
     Staff and ignored attendees never count. Returns the attendees whose flag changed.
     """
     groups: dict[int, list[Attendee]] = defaultdict(list)
     changed = []
+    needed = webinar.series.attendance_threshold_percent * webinar.duration_minutes  # minutes × 100 at least this
     for attendee in attendees:
         before = attendee.attended
         if attendee.match == Match.IGNORED or (attendee.role in STAFF_ROLES and attendee.registration_id is None):
             attendee.attended = False
         else:
-            attendee.attended = attended_by_minutes(attendee.minutes, webinar)
+            attendee.attended = attendee.minutes * 100 >= needed
             if attendee.registration_id is not None:
                 groups[attendee.registration_id].append(attendee)
         if attendee.attended != before:
@@ -275,7 +313,7 @@ def refresh_attended(attendees: Iterable[Attendee], webinar: Webinar) -> list[At
             continue
         merged = merge_intervals([tuple(pair) for a in group for pair in (a.intervals or ())])
         seconds = sum(end - start for start, end in merged) + sum(_reported_seconds(a) for a in group)
-        together = attended_by_minutes(minutes_of(seconds), webinar)
+        together = minutes_of(seconds) * 100 >= needed
         for attendee in group:
             if together and not attendee.attended:
                 attendee.attended = True

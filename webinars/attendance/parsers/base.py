@@ -145,7 +145,7 @@ class CsvSource:
         return self.reader.line_num
 
     def rows(self) -> Iterator[list[str]]:
-        """Every row, cells stripped; a decoding error names its line."""
+        """Every row as read (``cell`` strips what is used); a decoding error names its line."""
         reader = self.reader
         progress = self.progress
         count = 0
@@ -154,7 +154,7 @@ class CsvSource:
                 count += 1
                 if progress is not None and not count % 5000:
                     progress(self._buffer.tell(), self.size)
-                yield [cell.strip() for cell in row]
+                yield row
         except UnicodeDecodeError as exc:
             raise ParseError(_("the file is not valid %(encoding)s text") % {"encoding": self.encoding}, line=reader.line_num + 1) from exc
         except csv.Error as exc:
@@ -164,7 +164,12 @@ class CsvSource:
 
 
 def is_blank(row: list[str]) -> bool:
-    return not any(row)
+    return not any(c.strip() for c in row)
+
+
+def rest_blank(row: list[str]) -> bool:
+    """Only the first cell has text: a section title ("Attendee Details,")."""
+    return not any(c.strip() for c in row[1:])
 
 
 def header_key(cell: str) -> str:
@@ -176,7 +181,7 @@ class Header:
     """Column positions by name (any of several spellings), for the rows under a header line."""
 
     def __init__(self, row: list[str], *, line: int) -> None:
-        self.cells = row
+        self.cells = [c.strip() for c in row]
         self.line = line
         self.keys = [header_key(c) for c in row]
 
@@ -197,7 +202,7 @@ class Header:
 def cell(row: list[str], index: int | None) -> str:
     if index is None or index >= len(row):
         return ""
-    return row[index]
+    return row[index].strip()
 
 
 EMPTY_VALUES = frozenset({"", "-", "--", "—", "n/a", "null"})
@@ -255,6 +260,7 @@ class DateReader:
         self.order = None if day_first is None else ("dmy" if day_first else "mdy")
         self.guessed = False
         self._dates: dict[str, int] = {}
+        self._seen: dict[str, int | None] = {}  # whole cells: a report repeats the same seconds often
 
     def _ordinal(self, text: str) -> int | None:
         text = text.strip()
@@ -305,6 +311,16 @@ class DateReader:
 
     def parse(self, value: str) -> int | None:
         """Local seconds, or None when the text is not a date and time."""
+        try:
+            return self._seen[value]
+        except KeyError:
+            pass
+        seconds = self._parse(value)
+        if len(self._seen) < 200_000:
+            self._seen[value] = seconds
+        return seconds
+
+    def _parse(self, value: str) -> int | None:
         found = _DATETIME.match(value)
         if not found:
             return None
@@ -434,6 +450,9 @@ class Context:
         self.stats[key] = self.stats.get(key, 0) + n
 
     def time(self, value: str, *, line: int, column: str, required: bool = True) -> int | None:
+        seconds = self.dates._seen.get(value)
+        if seconds is not None:
+            return seconds
         if value in EMPTY_VALUES or value.lower() in EMPTY_VALUES:
             if required:
                 raise not_a_date(value, line=line, column=column)

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .base import Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank
+from .base import Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank, rest_blank
 
 _SECTION = re.compile(r"^(?:\d+\.\s*)?(summary|meeting summary|participants|in-meeting activities|in meeting activities|activities)$")
 STAFF_ROLES = {"organizer": "host", "organiser": "host", "co-organizer": "co-host", "co-organiser": "co-host"}
@@ -85,7 +85,7 @@ def parse_teams(source: CsvSource, ctx: Context) -> Iterator[Join]:
         if is_blank(row):
             continue
         first = header_key(row[0])
-        if not any(row[1:]):
+        if rest_blank(row):
             found = _SECTION.match(first)
             if found:
                 header_kind, cols, legacy = None, None, None
@@ -103,8 +103,8 @@ def parse_teams(source: CsvSource, ctx: Context) -> Iterator[Join]:
                 header_kind, found_any_header = "activities", True
                 cols = _Cols(header, join=("join time",), leave=("leave time",), duration=("duration", "in-meeting duration"))
                 continue
-            if len(row) >= 2 and row[1]:
-                ctx.meta.setdefault(first, row[1])
+            if cell(row, 1):
+                ctx.meta.setdefault(first, cell(row, 1))
             continue
 
         if header_kind == "legacy":

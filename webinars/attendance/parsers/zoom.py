@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .base import EMPTY_VALUES, Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank
+from .base import EMPTY_VALUES, Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank, rest_blank
 
 NAME = ("user name (original name)", "name (original name)", "user name", "participant name", "name")
 EMAIL = ("email", "user email", "e-mail", "email address")
@@ -69,6 +69,9 @@ class _Columns:
         self.first = header.find("first name", start=start)
         self.last = header.find("last name", start=start)
         self.waiting = header.find("in waiting room", start=start)
+        self.join_label = header.label(self.join)
+        self.leave_label = header.label(self.leave)
+        self.minutes_label = header.label(self.minutes)
         if self.name is None and self.email is None:
             raise ParseError(_("no name or e-mail column in this header"), line=header.line)
         if self.join is None and self.minutes is None:
@@ -84,9 +87,9 @@ def _join_row(ctx: Context, cols: _Columns, row: list[str], line: int, role: str
     join_text = cell(row, cols.join)
     leave_text = cell(row, cols.leave)
     minutes_text = cell(row, cols.minutes)
-    start = ctx.time(join_text, line=line, column=cols.label(cols.join), required=False) if cols.join is not None else None
-    end = ctx.time(leave_text, line=line, column=cols.label(cols.leave), required=False) if cols.leave is not None else None
-    seconds = ctx.duration(minutes_text, line=line, column=cols.label(cols.minutes), required=False) if cols.minutes is not None else None
+    start = ctx.time(join_text, line=line, column=cols.join_label, required=False) if cols.join is not None else None
+    end = ctx.time(leave_text, line=line, column=cols.leave_label, required=False) if cols.leave is not None else None
+    seconds = ctx.duration(minutes_text, line=line, column=cols.minutes_label, required=False) if cols.minutes is not None else None
     if not name and not email:
         column = cols.label(cols.name if cols.name is not None else cols.email)
         raise ParseError(_("the row names nobody (no name, no e-mail)"), line=line, column=column)
@@ -97,9 +100,9 @@ def _join_row(ctx: Context, cols: _Columns, row: list[str], line: int, role: str
         return Join(line, name, email, role, None, None, seconds, alt_name)
     if end is None:
         if seconds is None:
-            raise ParseError(_("no leave time and no minutes for a join"), line=line, column=cols.label(cols.leave))
+            raise ParseError(_("no leave time and no minutes for a join"), line=line, column=cols.leave_label)
         end = start + seconds
-    ctx.span(start, end, line=line, column=cols.label(cols.leave))
+    ctx.span(start, end, line=line, column=cols.leave_label)
     return Join(line, name, email, role, start, end, None, alt_name)
 
 
@@ -111,24 +114,34 @@ def parse_zoom_webinar(source: CsvSource, ctx: Context) -> Iterator[Join]:
     found_attendees = False
     for row in source.rows():
         line = source.line
+        if cols is not None and row and row[0] in ("Yes", "No") and cols.attended == 0:
+            # The common case, a data row of the current section: no section or header checks.
+            if row[0] == "No":
+                if section == "":
+                    ctx.count("no_shows")
+                continue
+            alt = " ".join(p for p in (cell(row, cols.first), cell(row, cols.last)) if p)
+            join = _join_row(ctx, cols, row, line, section or "", alt)
+            if join is not None:
+                yield join
+            continue
         if is_blank(row):
             continue
         first = header_key(row[0])
-        rest_blank = not any(row[1:])
-        if first in WEBINAR_SECTIONS and rest_blank:
+        if first in WEBINAR_SECTIONS and rest_blank(row):
             section = WEBINAR_SECTIONS[first]
             found_attendees = found_attendees or section == ""
             expect_header = True
             cols = None
             continue
         if first in REPORT_TITLES:
-            if len(row) > 1 and row[1]:
-                ctx.meta.setdefault("report_generated", row[1])
+            if cell(row, 1):
+                ctx.meta.setdefault("report_generated", cell(row, 1))
             continue
         if meta_header is not None:
             for index, key in enumerate(meta_header.keys):
                 if key and index < len(row):
-                    ctx.meta.setdefault(key, row[index])
+                    ctx.meta.setdefault(key, row[index].strip())
             meta_header = None
             continue
         if first == "topic" and section is None:
@@ -181,7 +194,7 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
             if meeting_header is not None:
                 for index, key in enumerate(meeting_header.keys):
                     if key and index < len(row):
-                        ctx.meta.setdefault(key, row[index])
+                        ctx.meta.setdefault(key, row[index].strip())
                 host = ctx.meta.get("user email") or ctx.meta.get("host email") or ""
                 if host:
                     host_emails.add(host.lower())
@@ -197,7 +210,7 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
             if meeting_header is not None and not ctx.meta:
                 for index, key in enumerate(meeting_header.keys[: cols.name]):
                     if key and index < len(row):
-                        ctx.meta.setdefault(key, row[index])
+                        ctx.meta.setdefault(key, row[index].strip())
         email = cell(row, cols.email).lower()
         role = "host" if email and email in host_emails else ""
         join = _join_row(ctx, cols, row, line, role)

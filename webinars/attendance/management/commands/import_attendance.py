@@ -75,6 +75,7 @@ class Progress:
 
 class Command(BaseCommand):
     help = "Import a Zoom, Teams, BigBlueButton or generic CSV attendance report for a webinar."
+    requires_system_checks: list[str] = []  # an import is a data operation; `manage.py check` is run elsewhere
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("webinar_id", type=int)
