@@ -309,6 +309,33 @@ def reach_reports(bench: Bench) -> list[Row]:
     return reports.run(Row)
 
 
+@benchmark("certificates", "1,000 personalised certificate PDFs in four scripts (target < 30 s), beside blank reportlab pages")
+def certificates(bench: Bench) -> list[Row]:
+    from bench.certificates import certificates_bench
+
+    outcome = certificates_bench()
+    return [
+        Row(
+            "certificates",
+            f"baseline: {outcome['certificates']:,} blank A4 pages (reportlab)",
+            notes=f"{outcome['baseline_blank_pages_seconds']} s",
+            target="baseline",
+        ),
+        Row(
+            "certificates",
+            f"{outcome['certificates']:,} certificates issued (rows, PDFs stored, e-mails queued)",
+            ratio=outcome["ratio_pdf_to_blank"],
+            target=f"< {outcome['target_seconds']:.0f} s",
+            passed=outcome["passed"],
+            notes=(
+                f"task {outcome['issue_task_seconds']} s ({outcome['issue_ms_each']} ms each); drawing alone {outcome['pdf_seconds']} s; "
+                f"{outcome['pdf_kib_average']} KiB per PDF; ratio = drawing / blank pages"
+            ),
+            details=outcome,
+        ),
+    ]
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)
