@@ -336,6 +336,34 @@ def certificates(bench: Bench) -> list[Row]:
     ]
 
 
+@benchmark("attendance", "import of a 100,000-row Zoom attendee report (target < 10 s, < 300 MB), beside a plain csv.reader pass")
+def attendance(bench: Bench) -> list[Row]:
+    from bench.attendance import attendance_import_bench
+
+    outcome = attendance_import_bench()
+    return [
+        Row(
+            "attendance",
+            f"baseline: csv.reader over the same {outcome['file_mb']} MB file; command start-up",
+            notes=f"{outcome['baseline_csv_reader_seconds']} s reading; start-up {outcome['baseline_command_startup_seconds']} s",
+            target="baseline",
+        ),
+        Row(
+            "attendance",
+            f"import {outcome['rows']:,} rows ({outcome['people']:,} people, {outcome['registrations']:,} registrations)",
+            ratio=outcome["seconds"] / outcome["baseline_csv_reader_seconds"] if outcome["baseline_csv_reader_seconds"] else None,
+            target=f"< {outcome['target_seconds']:.0f} s, < {outcome['target_peak_mb']:.0f} MB",
+            passed=outcome["passed"],
+            notes=(
+                f"{outcome['seconds']} s, peak {outcome['peak_mb']} MB; re-import of the same file {outcome['reimport_same_file_seconds']} s; "
+                f"matched by e-mail {outcome['matched_email']}, by name {outcome['matched_name']}, to review "
+                f"{(outcome['ambiguous'] or 0) + (outcome['unmatched'] or 0)}; ratio = import time / csv.reader time"
+            ),
+            details=outcome,
+        ),
+    ]
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)
