@@ -355,7 +355,8 @@ def attendance(bench: Bench) -> list[Row]:
             target=f"< {outcome['target_seconds']:.0f} s, < {outcome['target_peak_mb']:.0f} MB",
             passed=outcome["passed"],
             notes=(
-                f"{outcome['seconds']} s, peak {outcome['peak_mb']} MB; re-import of the same file {outcome['reimport_same_file_seconds']} s; "
+                f"{outcome['seconds']} s, peak {outcome['peak_mb']} MB; "
+                f"re-import of the same file {outcome['reimport_same_file_seconds']} s; "
                 f"matched by e-mail {outcome['matched_email']}, by name {outcome['matched_name']}, to review "
                 f"{(outcome['ambiguous'] or 0) + (outcome['unmatched'] or 0)}; ratio = import time / csv.reader time"
             ),
