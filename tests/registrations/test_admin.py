@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import SeriesFactory, WebinarFactory
+from tests.forms import form_data
 from webinars.programme.models import SeriesRole
 from webinars.registrations import selectors
 from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
@@ -120,33 +121,6 @@ def names_in(rows: list[list[str]]) -> set[str]:
     index = [key for key, _label in selectors.EXPORT_COLUMNS].index("name")
     start = rows.index(header()) + 1
     return {row[index] for row in rows[start:]}
-
-
-def form_data(html: str, form_id: str) -> dict[str, object]:
-    """What a browser would submit for the form as rendered."""
-    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
-    assert form is not None, f"no form #{form_id}"
-    data: dict[str, object] = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name:
-            continue
-        if field.name == "input":
-            kind = field.get("type", "text")
-            if kind in {"submit", "button", "file"}:
-                continue
-            if kind in {"checkbox", "radio"}:
-                if field.has_attr("checked"):
-                    data[name] = field.get("value", "on")
-                continue
-            data[name] = field.get("value", "")
-        elif field.name == "textarea":
-            data[name] = field.text.lstrip("\n")
-        else:
-            options = field.find_all("option")
-            chosen = [o.get("value", o.text) for o in options if o.has_attr("selected")]
-            data[name] = chosen[0] if chosen else (options[0].get("value", "") if options else "")
-    return data
 
 
 # --- the list ---------------------------------------------------------------------------------
