@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "webinars.reports"
     label = "reports"
     verbose_name = _("Reach reports")
+
+    def ready(self) -> None:
+        from webinars.reports import signals
+
+        signals.connect()

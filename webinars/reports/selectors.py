@@ -1,12 +1,15 @@
 """Reach figures for organisers and donors, aggregated in SQL.
 
-Every figure comes from an aggregate query (``aggregate``, ``values().annotate()``,
-``Count(..., filter=...)``), never from reading registrations or attendees row by row.
-Python only names the groups, adds up the per-webinar counts SQL has made (totals) and
-takes the four breakdowns as margins of one GROUP BY over all four dimensions (at most a
-few hundred groups, whatever the number of registrations). The number of queries of a
-report is fixed (about 15): it does not grow with its webinars. Indexes that serve them:
-``registration_reach``, ``registration_email_webinar`` and ``registration_erased``.
+A report reads small pre-aggregated tables (``models``), never registrations or attendees
+row by row: per webinar its counts (``ReachWebinar``), its groups by country, institution
+type, gender and language (``ReachMargin``) and who took part in it (``ReachParticipant``
+with ``ReachPerson``, which also holds each person's counts over the whole programme).
+Before reading them, ``refresh`` recomputes the scope's webinars whose registrations or
+attendance changed since (``services``: signals mark a webinar stale, rows inserted in bulk
+are found by id), with the same aggregate queries as before, per batch of webinars. So the
+programme-wide report sums a few hundred rows per figure and counts people over one row
+per person; a series or period report counts people over its webinars' participant rows.
+The number of queries of a report is fixed: it does not grow with its webinars.
 
 What is counted
 ---------------
@@ -38,8 +41,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Case, CharField, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat, Lower
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -48,12 +51,15 @@ from webinars.core.languages import language_name
 from webinars.programme.models import Series, Webinar
 from webinars.programme.selectors import series_editable_by
 from webinars.registrations.models import Gender, InstitutionType, Registration
+from webinars.reports import services
+from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachWebinar
 
 CONFIRMED = Registration.Status.CONFIRMED
 DIMENSIONS = ("country", "institution_type", "gender", "language")
 FEEDBACK_TEXT_FIELDS = ("improve", "topics_next", "comments")
 FEEDBACK_TEXT_LIMIT = 500  # newest free-text answers per question shown and exported
 RATING_SCALE = (1, 2, 3, 4, 5)
+REACH_FIGURES = ("registrations", "confirmed", "attended", "registered_attendees", "walk_ins", "erased")
 
 
 @dataclass(frozen=True)
@@ -148,15 +154,7 @@ def scope_attended(scope: ReportScope) -> QuerySet[Attendee]:
 
 
 def _attendee_key():
-    """Who an attendee is: their registration's e-mail in lower case (an erased registration's
-    address is unique to its row), else the walk-in's e-mail in lower case, else the attendee
-    row itself."""
-    return Case(
-        When(registration__isnull=False, then=Lower("registration__email")),
-        When(email="", then=Concat(Value("attendee:"), Cast("id", output_field=CharField()))),
-        default=Lower("email"),
-        output_field=CharField(),
-    )
+    return services.attendee_key()
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -166,34 +164,35 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def webinar_rows(scope: ReportScope) -> list[dict]:
+def _scope_ids(scope: ReportScope):
+    """The scope's webinar ids as a subquery (None for the whole programme)."""
+    return None if scope.is_everything else scope_webinars(scope).values("pk")
+
+
+def refresh(scope: ReportScope) -> int:
+    """Recomputes the pre-aggregated figures of the scope's webinars that are out of date."""
+    return services.refresh_stale(_scope_ids(scope))
+
+
+def _reach(scope: ReportScope) -> QuerySet:
+    reach = ReachWebinar.objects.order_by()
+    return reach if scope.is_everything else reach.filter(webinar_id__in=_scope_ids(scope))
+
+
+def webinar_rows(scope: ReportScope, *, fresh: bool = False) -> list[dict]:
     """Per webinar, by date: registrations, confirmed, attended, walk-ins and the rate (the trend)."""
+    if not fresh:
+        refresh(scope)
     webinars = list(
         scope_webinars(scope)
         .select_related("series")
         .only("id", "title", "original_language", "start_date", "status", "series__id", "series__title", "series__original_language")
         .order_by("start_date", "starts_at", "pk")
     )
-    registrations = {
-        row["webinar_id"]: row
-        for row in scope_registrations(scope)
-        .values("webinar_id")
-        .annotate(registrations=Count("pk"), confirmed=Count("pk", filter=Q(status=CONFIRMED)))
-    }
-    attended = {
-        row["webinar_id"]: row
-        for row in scope_attended(scope)
-        .values("webinar_id")
-        .annotate(
-            attended=Count("pk"),
-            registered=Count("pk", filter=Q(registration__isnull=False)),
-            walk_ins=Count("pk", filter=Q(match=Attendee.Match.WALK_IN)),
-        )
-    }
+    figures = {row["webinar_id"]: row for row in _reach(scope).values("webinar_id", *REACH_FIGURES)}
     rows = []
     for webinar in webinars:
-        reg = registrations.get(webinar.pk, {})
-        att = attended.get(webinar.pk, {})
+        reach = figures.get(webinar.pk, {})
         row = {
             "id": webinar.pk,
             "title": str(webinar),
@@ -202,11 +201,7 @@ def webinar_rows(scope: ReportScope) -> list[dict]:
             "date": webinar.start_date,
             "status": webinar.status,
             "status_label": webinar.get_status_display(),
-            "registrations": reg.get("registrations", 0),
-            "confirmed": reg.get("confirmed", 0),
-            "attended": att.get("attended", 0),
-            "registered_attendees": att.get("registered", 0),
-            "walk_ins": att.get("walk_ins", 0),
+            **{name: reach.get(name, 0) for name in REACH_FIGURES},
         }
         row["to_review"] = row["attended"] - row["registered_attendees"] - row["walk_ins"]
         row["attendance_rate"] = _rate(row["registered_attendees"], row["confirmed"])
@@ -215,18 +210,46 @@ def webinar_rows(scope: ReportScope) -> list[dict]:
     return rows
 
 
-def totals(scope: ReportScope, rows: list[dict]) -> dict:
-    """Totals of the per-webinar counts, plus the figures that are not sums (distinct people)."""
-    summed = {key: sum(r[key] for r in rows) for key in ("registrations", "confirmed", "attended", "registered_attendees", "walk_ins")}
+def _people(scope: ReportScope) -> tuple[int, int]:
+    """Distinct people registered, and people who attended two webinars or more, in the scope."""
+    if scope.is_everything:
+        # Every webinar is up to date: the per-person counts over the whole programme answer it.
+        people = ReachPerson.objects.aggregate(
+            unique=Count("pk", filter=Q(registered_webinars__gt=0)), returning=Count("pk", filter=Q(attended_webinars__gte=2))
+        )
+    else:
+        per_person = (
+            ReachParticipant.objects.filter(webinar_id__in=_scope_ids(scope))
+            .order_by()
+            .values("person_id")
+            .annotate(registered=Count("pk", filter=Q(registered=True)), attended=Count("pk", filter=Q(attended=True)))
+        )
+        with connection.cursor() as cursor:
+            sql, params = per_person.query.sql_with_params()
+            cursor.execute(
+                "SELECT COALESCE(SUM(CASE WHEN registered > 0 THEN 1 ELSE 0 END), 0), "  # noqa: S608 -- SQL from the ORM
+                f"COALESCE(SUM(CASE WHEN attended >= 2 THEN 1 ELSE 0 END), 0) FROM ({sql}) AS per_person",
+                params,
+            )
+            unique, returning = cursor.fetchone()
+        people = {"unique": unique, "returning": returning}
+    return int(people["unique"] or 0), int(people["returning"] or 0)
+
+
+def totals(scope: ReportScope, rows: list[dict], *, fresh: bool = False) -> dict:
+    """Totals of the per-webinar counts, plus the figures that are not sums (distinct people).
+
+    Distinct lower-case addresses are distinct people (erasure gives each row an address of
+    its own, "erased-<uuid>@erased.invalid", so erased rows are each one of them).
+    """
+    if not fresh:
+        refresh(scope)
+    summed = {
+        key: sum(r[key] for r in rows) for key in ("registrations", "confirmed", "attended", "registered_attendees", "walk_ins", "erased")
+    }
+    erased = summed.pop("erased")
     summed["to_review"] = summed["attended"] - summed["registered_attendees"] - summed["walk_ins"]
-    # Erasure gives each row an address of its own ("erased-<uuid>@erased.invalid"), so
-    # distinct lower-case addresses are distinct people, erased rows each one of them; the
-    # (LOWER(email), webinar) index answers it.
-    unique_participants = scope_registrations(scope).aggregate(n=Count(Lower("email"), distinct=True))["n"]
-    erased = scope_registrations(scope).filter(erased_at__isnull=False).count()
-    returning = (
-        scope_attended(scope).values(person=_attendee_key()).annotate(webinars=Count("webinar_id", distinct=True)).filter(webinars__gte=2)
-    ).count()
+    unique_participants, returning = _people(scope)
     return {
         "webinars": len(rows),
         **summed,
@@ -266,36 +289,20 @@ def dimension_title(dimension: str) -> str:
     }[dimension]
 
 
-def breakdowns(scope: ReportScope) -> list[dict]:
+def breakdowns(scope: ReportScope, *, fresh: bool = False) -> list[dict]:
     """Registrations, confirmed and registered attendees by country, institution type, gender
-    and language, largest group first.
-
-    Two aggregate queries group by all four at once (a few hundred groups at most, read
-    from one covering index for registrations); each breakdown is a margin of those groups.
-    """
-    groups = (
-        scope_registrations(scope)
-        .values(*DIMENSIONS)
-        .annotate(registrations=Count("pk"), confirmed=Count("pk", filter=Q(status=CONFIRMED)))
-    )
-    attended = (
-        scope_attended(scope)
-        .filter(registration__isnull=False)
-        .values(**{name: F(f"registration__{name}") for name in DIMENSIONS})
-        .annotate(attended=Count("pk"))
-    )
+    and language, largest group first: sums of the webinars' groups (``ReachMargin``)."""
+    if not fresh:
+        refresh(scope)
+    groups = ReachMargin.objects.order_by()
+    if not scope.is_everything:
+        groups = groups.filter(webinar_id__in=_scope_ids(scope))
     margins: dict[str, dict[str, dict]] = {name: {} for name in DIMENSIONS}
-
-    def add(group: dict, measure: str) -> None:
-        for name in DIMENSIONS:
-            cell = margins[name].setdefault(group[name], {"registrations": 0, "confirmed": 0, "attended": 0})
-            cell[measure] += group[measure]
-
-    for group in groups:
-        add(group, "registrations")
-        add(group, "confirmed")
-    for group in attended:
-        add(group, "attended")
+    for group in groups.values("dimension", "value").annotate(
+        registrations=Sum("registrations"), confirmed=Sum("confirmed"), attended=Sum("attended")
+    ):
+        if group["dimension"] in margins:
+            margins[group["dimension"]][group["value"]] = {m: int(group[m] or 0) for m in ("registrations", "confirmed", "attended")}
     result = []
     for name in DIMENSIONS:
         rows = [{"key": key, "label": dimension_label(name, key), **counts} for key, counts in margins[name].items()]
@@ -390,12 +397,13 @@ def feedback_figures(scope: ReportScope) -> dict | None:
 
 def reach_report(scope: ReportScope) -> dict:
     """Everything a report page or export shows, as plain dicts and lists."""
-    rows = webinar_rows(scope)
+    refresh(scope)
+    rows = webinar_rows(scope, fresh=True)
     return {
         "scope": scope,
         "webinars": rows,
-        "totals": totals(scope, rows),
-        "breakdowns": breakdowns(scope),
+        "totals": totals(scope, rows, fresh=True),
+        "breakdowns": breakdowns(scope, fresh=True),
         "certificates": certificate_figures(scope),
         "feedback": feedback_figures(scope),
     }
