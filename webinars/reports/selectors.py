@@ -170,8 +170,9 @@ def _scope_ids(scope: ReportScope):
 
 
 def refresh(scope: ReportScope) -> int:
-    """Recomputes the pre-aggregated figures of the scope's webinars that are out of date."""
-    return services.refresh_stale(_scope_ids(scope))
+    """Recomputes the pre-aggregated figures that are out of date, of every webinar (the person
+    counts over the whole programme serve the reports of large scopes)."""
+    return services.refresh_stale(None)
 
 
 def _reach(scope: ReportScope) -> QuerySet:
@@ -210,13 +211,15 @@ def webinar_rows(scope: ReportScope, *, fresh: bool = False) -> list[dict]:
     return rows
 
 
-def _people(scope: ReportScope) -> tuple[int, int]:
+def _people(scope: ReportScope, rows: list[dict]) -> tuple[int, int]:
     """Distinct people registered, and people who attended two webinars or more, in the scope."""
     if scope.is_everything:
         # Every webinar is up to date: the per-person counts over the whole programme answer it.
         people = ReachPerson.objects.aggregate(
             unique=Count("pk", filter=Q(registered_webinars__gt=0)), returning=Count("pk", filter=Q(attended_webinars__gte=2))
         )
+    elif _mostly_everything(rows):
+        people = _people_by_complement(scope)
     else:
         per_person = (
             ReachParticipant.objects.filter(webinar_id__in=_scope_ids(scope))
@@ -236,6 +239,44 @@ def _people(scope: ReportScope) -> tuple[int, int]:
     return int(people["unique"] or 0), int(people["returning"] or 0)
 
 
+def _mostly_everything(rows: list[dict]) -> bool:
+    """Whether the scope's webinars hold more than half the programme's registrations (so most participant rows)."""
+    everything = ReachWebinar.objects.aggregate(n=Sum("registrations"))["n"] or 0
+    return sum(r["registrations"] for r in rows) * 2 > everything
+
+
+def _people_by_complement(scope: ReportScope) -> dict:
+    """People counted from the programme-wide per-person counts, less what the webinars outside
+    the scope contribute (cheaper when the scope is most of the programme).
+
+    A person registered in the scope unless all their registrations are outside it; returning
+    in the scope when the webinars they attended, less those outside it, are still two or more.
+    """
+    outside = list(Webinar.objects.exclude(pk__in=_scope_ids(scope)).order_by().values_list("pk", flat=True))
+    everyone = ReachPerson.objects.aggregate(
+        unique=Count("pk", filter=Q(registered_webinars__gt=0)), returning=Count("pk", filter=Q(attended_webinars__gte=2))
+    )
+    if not outside:
+        return everyone
+    per_person = (
+        ReachParticipant.objects.filter(webinar_id__in=outside)
+        .order_by()
+        .values("person_id")
+        .annotate(registered=Count("pk", filter=Q(registered=True)), attended=Count("pk", filter=Q(attended=True)))
+    )
+    person = connection.ops.quote_name(ReachPerson._meta.db_table)
+    with connection.cursor() as cursor:
+        sql, params = per_person.query.sql_with_params()
+        cursor.execute(
+            "SELECT COALESCE(SUM(CASE WHEN o.registered > 0 AND p.registered_webinars = o.registered THEN 1 ELSE 0 END), 0), "  # noqa: S608 -- SQL from the ORM
+            "COALESCE(SUM(CASE WHEN o.attended > 0 AND p.attended_webinars >= 2 AND p.attended_webinars - o.attended < 2 "
+            f"THEN 1 ELSE 0 END), 0) FROM ({sql}) AS o JOIN {person} AS p ON p.id = o.person_id",
+            params,
+        )
+        lost_unique, lost_returning = cursor.fetchone()
+    return {"unique": everyone["unique"] - int(lost_unique or 0), "returning": everyone["returning"] - int(lost_returning or 0)}
+
+
 def totals(scope: ReportScope, rows: list[dict], *, fresh: bool = False) -> dict:
     """Totals of the per-webinar counts, plus the figures that are not sums (distinct people).
 
@@ -249,7 +290,7 @@ def totals(scope: ReportScope, rows: list[dict], *, fresh: bool = False) -> dict
     }
     erased = summed.pop("erased")
     summed["to_review"] = summed["attended"] - summed["registered_attendees"] - summed["walk_ins"]
-    unique_participants, returning = _people(scope)
+    unique_participants, returning = _people(scope, rows)
     return {
         "webinars": len(rows),
         **summed,
