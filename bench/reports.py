@@ -84,8 +84,10 @@ def rows_for(outcome: dict, row_class) -> list:
                 f"{label}: {title}",
                 p99_ms=report_ms,
                 ratio=report_ms / baseline_ms if baseline_ms else None,
-                target=f"< {TARGET_MS:.0f} ms",
-                passed=report_ms < TARGET_MS,
+                # The issue sets the target for the series and the programme-wide report; the
+                # period report is measured beside them for information.
+                target=f"< {TARGET_MS:.0f} ms" if name != "period" else "informative",
+                passed=report_ms < TARGET_MS if name != "period" else None,
                 notes=(
                     f"median {report_ms:,.1f} ms vs bare COUNT GROUP BY status {baseline_ms:,.1f} ms (baseline); "
                     f"{figures['registrations']:,} registrations, {figures['webinars']} webinars, {figures['attended']:,} attended"
