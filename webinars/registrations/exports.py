@@ -91,7 +91,8 @@ def csv_response(rows: Iterable[Sequence[object]], *, head: Sequence[Sequence[ob
     return response
 
 
-def _xlsx_cell(sheet, value: object, *, bold: bool = False):
+def xlsx_cell(sheet, value: object, *, bold: bool = False):
+    """A write-only XLSX cell: strings always text (never formulas), dates as dates."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -101,6 +102,8 @@ def _xlsx_cell(sheet, value: object, *, bold: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with "=": never a formula
+    if isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -113,10 +116,10 @@ def xlsx_file(rows: Iterable[Sequence[object]], *, head: Sequence[Sequence[objec
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Registrations")[:31])
     for row in head:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
-    sheet.append([_xlsx_cell(sheet, v, bold=True) for v in header_row()])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
+    sheet.append([xlsx_cell(sheet, v, bold=True) for v in header_row()])
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     output = tempfile.TemporaryFile()  # FileResponse closes it when the response is done
     workbook.save(output)
     output.seek(0)

@@ -19,7 +19,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from webinars.registrations.exports import BOM, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_cell
+from webinars.registrations.exports import BOM, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_cell, xlsx_cell
 
 from . import selectors
 
@@ -119,23 +119,6 @@ def csv_response(report: dict, *, title: str, filters: Sequence[str], name: str)
     return response
 
 
-def _cell(sheet, value: object, *, bold: bool = False):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, never a formula
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def _sheet_title(title: str, used: set[str]) -> str:
     base = "".join("_" if c in "[]:*?/\\" else c for c in title)[:31] or "Sheet"
     candidate, n = base, 2
@@ -155,11 +138,11 @@ def xlsx_response(report: dict, *, title: str, filters: Sequence[str], name: str
     for section in sections(report):
         sheet = workbook.create_sheet(title=_sheet_title(section["title"], used))
         for row in head:
-            sheet.append([_cell(sheet, v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         sheet.append([])
-        sheet.append([_cell(sheet, v, bold=True) for v in section["header"]])
+        sheet.append([xlsx_cell(sheet, v, bold=True) for v in section["header"]])
         for row in section["rows"]:
-            sheet.append([_cell(sheet, v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
     output = tempfile.TemporaryFile()  # FileResponse closes it
     workbook.save(output)
     output.seek(0)
