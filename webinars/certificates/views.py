@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from webinars.core.http import private_response
 from webinars.core.ratelimit import client_address, over_limit
 from webinars.registrations.selectors import booking_by_manage_token
 
@@ -34,22 +35,16 @@ def _verify_limit() -> int:
     return getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", 30)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _too_many(request: HttpRequest) -> HttpResponse | None:
     if over_limit(VERIFY_SCOPE, client_address(request), limit=_verify_limit(), window_seconds=60):
         response = render(request, "certificates/too_many.html", status=429)
         response["Retry-After"] = "60"
-        return _private(response)
+        return private_response(response)
     return None
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "certificates/not_found.html", {"form_code": ""}, status=404))
+    return private_response(render(request, "certificates/not_found.html", {"form_code": ""}, status=404))
 
 
 @never_cache
@@ -58,12 +53,12 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     """A form for a typed code; a code in ``?code=`` is normalised and opened."""
     typed = request.GET.get("code", "")
     if not typed:
-        return _private(render(request, "certificates/verify_form.html", {"typed": ""}))
+        return private_response(render(request, "certificates/verify_form.html", {"typed": ""}))
     code = normalise_code(typed)  # no lookup here: the rate limit counts the certificate page it leads to
     if code is None:
         error = _("That is not a certificate code. A code looks like MW-7KQ2-XD9P-4HTM-ZC3F.")
-        return _private(render(request, "certificates/verify_form.html", {"typed": typed[:100], "error": error}, status=400))
-    return _private(HttpResponseRedirect(reverse("certificates:verify", args=[code])))
+        return private_response(render(request, "certificates/verify_form.html", {"typed": typed[:100], "error": error}, status=400))
+    return private_response(HttpResponseRedirect(reverse("certificates:verify", args=[code])))
 
 
 @never_cache
@@ -76,7 +71,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if canonical is None:
         return _not_found(request)
     if canonical != code:
-        return _private(HttpResponseRedirect(reverse("certificates:verify", args=[canonical])))
+        return private_response(HttpResponseRedirect(reverse("certificates:verify", args=[canonical])))
     certificate = (
         Certificate.objects.filter(code=canonical)
         .only("code", "kind", "name_on_certificate", "webinars", "series_title", "issuer", "issued_at", "revoked_at")
@@ -84,7 +79,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
     if certificate is None:
         return _not_found(request)
-    return _private(render(request, "certificates/verify.html", {"certificate": certificate}))
+    return private_response(render(request, "certificates/verify.html", {"certificate": certificate}))
 
 
 @never_cache
@@ -104,4 +99,4 @@ def download(request: HttpRequest, token: str, code: str) -> HttpResponse:
         if not certificate.pdf:
             raise Http404
     name = f"certificate-{certificate.code}.pdf"
-    return _private(FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name))
+    return private_response(FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name))

@@ -14,14 +14,10 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from webinars.core.http import private_response
+
 from . import selectors, services
 from .forms import FeedbackForm
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _activate_language(request: HttpRequest, preferred: str) -> str:
@@ -43,12 +39,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     language = _activate_language(request, invitation.registration.language)
     context = {"webinar": invitation.webinar, "series": invitation.webinar.series}
     if selectors.invitation_is_answered(invitation):
-        return _private(render(request, "feedback/answered.html", context))
+        return private_response(render(request, "feedback/answered.html", context))
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             services.feedback_submit(invitation=invitation, data=form.cleaned_data, language=language)
         except services.AlreadyAnswered:
-            return _private(render(request, "feedback/answered.html", context))
-        return _private(render(request, "feedback/thanks.html", context))
-    return _private(render(request, "feedback/form.html", {**context, "form": form}, status=400 if form.errors else 200))
+            return private_response(render(request, "feedback/answered.html", context))
+        return private_response(render(request, "feedback/thanks.html", context))
+    return private_response(render(request, "feedback/form.html", {**context, "form": form}, status=400 if form.errors else 200))

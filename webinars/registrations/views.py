@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from webinars.core.http import private_response
 from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors as programme_selectors
 
@@ -29,12 +30,6 @@ def _booking_or_404(manage_token: str):
     if booking is None:
         raise Http404
     return booking
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -61,7 +56,7 @@ def register_webinar(request: HttpRequest, series_slug: str, webinar_slug: str) 
         outcome = _submit(request, form, lambda data: services.registration_create(webinar_id=webinar.pk, data=data, source="web"))
         if outcome is not None:
             return outcome
-    return _private(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
+    return private_response(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
 
 
 @never_cache
@@ -78,23 +73,23 @@ def register_series(request: HttpRequest, series_slug: str) -> HttpResponse:
         outcome = _submit(request, form, lambda data: services.booking_create_for_series(series=series, data=data, source="web"))
         if outcome is not None:
             return outcome
-    return _private(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
+    return private_response(render(request, "registrations/register.html", context, status=400 if form.errors else 200))
 
 
 def _submit(request: HttpRequest, form: RegistrationForm, register) -> HttpResponse | None:
     if registration_over_limit(request):
-        return _private(render(request, "registrations/too_many.html", status=429))
+        return private_response(render(request, "registrations/too_many.html", status=429))
     if not form.is_valid():
         return None
     if form.is_bot():
         # Answer like a success so the bot learns nothing; store nothing.
-        return _private(render(request, "registrations/done.html", {"bot": True, "registrations": []}))
+        return private_response(render(request, "registrations/done.html", {"bot": True, "registrations": []}))
     try:
         result = register(form.registration_data())
     except services.RegistrationClosed as closed:
         form.add_error(None, closed.message)
         return None
-    return _private(
+    return private_response(
         render(
             request,
             "registrations/done.html",
@@ -114,7 +109,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.booking_confirm_email(booking=booking)
         return HttpResponseRedirect(request.build_absolute_uri(f"/r/{selectors.booking_manage_token(booking)}/"))
-    return _private(render(request, "registrations/confirm.html", {"registrations": list(selectors.booking_registrations(booking))}))
+    registrations = list(selectors.booking_registrations(booking))
+    return private_response(render(request, "registrations/confirm.html", {"registrations": registrations}))
 
 
 @never_cache
@@ -138,7 +134,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Your details are saved."))
         return HttpResponseRedirect(request.path)
     context = {"booking": booking, "registrations": registrations, "form": form, "erased": erased, "token": token}
-    return _private(render(request, "registrations/manage.html", context, status=400 if form.errors else 200))
+    return private_response(render(request, "registrations/manage.html", context, status=400 if form.errors else 200))
 
 
 @never_cache
@@ -160,7 +156,7 @@ def download_data(request: HttpRequest, token: str) -> HttpResponse:
     data = services.booking_export_data(booking=booking)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
-    return _private(response)
+    return private_response(response)
 
 
 @never_cache
@@ -171,7 +167,7 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Tick the box to confirm that your data should be erased."))
         return HttpResponseRedirect(f"/r/{token}/")
     services.booking_erase(booking=booking)
-    return _private(render(request, "registrations/erased.html"))
+    return private_response(render(request, "registrations/erased.html"))
 
 
 @never_cache
@@ -182,8 +178,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     url = services.registration_join(registration=registration)
     if url:
-        return _private(HttpResponseRedirect(url))
-    return _private(
+        return private_response(HttpResponseRedirect(url))
+    return private_response(
         render(
             request,
             "registrations/join_unavailable.html",
