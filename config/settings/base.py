@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "webinars.core",
+    "webinars.audit",
     "webinars.programme",
     "webinars.registrations",
     "webinars.attendance",

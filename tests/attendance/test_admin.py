@@ -105,7 +105,9 @@ def test_upload_for_another_series_webinar_is_refused(organiser_client, other_we
 
 
 def test_review_screen_resolves_attendees(organiser_client, webinar, people):
-    imported = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
     url = f"{IMPORTS}{imported.pk}/review/"
     page = organiser_client.get(url)
     html = page.content.decode()
@@ -131,7 +133,9 @@ def test_review_screen_resolves_attendees(organiser_client, webinar, people):
 
 
 def test_review_other_registration_by_e_mail_and_errors(organiser_client, webinar, people, other_webinar):
-    imported = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
     url = f"{IMPORTS}{imported.pk}/review/"
     guest = Attendee.objects.get(attendance_import=imported, name="Гость 2041")
     response = organiser_client.post(url, {f"a{guest.pk}-decision": "other", f"a{guest.pk}-other": "bob@example.org"})
@@ -145,7 +149,9 @@ def test_review_other_registration_by_e_mail_and_errors(organiser_client, webina
 
 
 def test_another_series_organiser_gets_404(client, django_user_model, webinar, people, other_webinar):
-    imported = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
     client.force_login(staff(django_user_model, "stranger", other_webinar.series, ALL))
     assert client.get(f"{IMPORTS}{imported.pk}/review/").status_code == 404
     guest = Attendee.objects.get(attendance_import=imported, name="Гость 2041")
@@ -159,7 +165,9 @@ def test_another_series_organiser_gets_404(client, django_user_model, webinar, p
 
 
 def test_permissions_are_needed(client, django_user_model, webinar, people):
-    imported = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
     client.force_login(staff(django_user_model, "viewer", webinar.series, ["view_attendanceimport"]))
     assert client.get(IMPORTS).status_code == 200
     assert client.get(UPLOAD).status_code == 403
@@ -168,7 +176,9 @@ def test_permissions_are_needed(client, django_user_model, webinar, people):
 
 
 def test_superuser_pages_render(superuser_client, webinar, people):
-    imported = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
     assert superuser_client.get(IMPORTS).status_code == 200
     assert "Upload a meeting report" in superuser_client.get(IMPORTS).content.decode()
     assert superuser_client.get(IMPORTS + "add/")["Location"].endswith(UPLOAD)
@@ -180,8 +190,10 @@ def test_superuser_pages_render(superuser_client, webinar, people):
 
 
 def test_replaced_import_is_read_only_on_the_review_screen(superuser_client, webinar, people):
-    first = import_attendance(webinar, fixture_bytes("zoom_webinar_attendee_report.csv"), "z.csv", "zoom_webinar")
-    import_attendance(webinar, fixture_bytes("zoom_meeting_participants.csv"), "m.csv", "zoom_meeting")
+    first = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_webinar_attendee_report.csv"), file_name="z.csv", fmt="zoom_webinar"
+    )
+    import_attendance(webinar=webinar, data=fixture_bytes("zoom_meeting_participants.csv"), file_name="m.csv", fmt="zoom_meeting")
     guest = Attendee.objects.get(attendance_import=first, name="Гость 2041")
     response = superuser_client.post(f"{IMPORTS}{first.pk}/review/", {f"a{guest.pk}-decision": "walk_in"})
     assert response.status_code == 302

@@ -10,7 +10,7 @@ from webinars.attendance import selectors
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.attendance.parsers import ParseError
 from webinars.attendance.services import AttendanceError, import_attendance, resolve_attendee
-from webinars.registrations.models import RegistrationEvent
+from webinars.audit.selectors import log_entries_for
 
 from .conftest import fixture_bytes, make_registration
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def zoom(webinar, name="zoom_webinar_attendee_report.csv", fmt="zoom_webinar", **kwargs):
-    return import_attendance(webinar, fixture_bytes(name), name, fmt, **kwargs)
+    return import_attendance(webinar=webinar, data=fixture_bytes(name), file_name=name, fmt=fmt, **kwargs)
 
 
 def attendees(imported) -> dict[str, Attendee]:
@@ -84,7 +84,7 @@ def test_same_file_again_changes_nothing(webinar, people):
 def test_corrected_file_replaces_the_earlier_import(webinar, people):
     first = zoom(webinar)
     corrected = fixture_bytes("zoom_webinar_attendee_report.csv").replace(BAKYT_LEFT_EARLY, BAKYT_STAYED)
-    second = import_attendance(webinar, corrected, "corrected.csv", "zoom_webinar")
+    second = import_attendance(webinar=webinar, data=corrected, file_name="corrected.csv", fmt="zoom_webinar")
     first.refresh_from_db()
     assert second.pk != first.pk and first.replaced_at is not None and second.replaced_at is None
     assert second.summary["replaces"] == first.pk
@@ -123,7 +123,7 @@ def test_malformed_file_stores_nothing(webinar, people):
     ],
 )
 def test_every_format_through_the_service(webinar, people, name, fmt, mapping, expected):
-    imported = import_attendance(webinar, fixture_bytes(name), name, fmt, mapping)
+    imported = import_attendance(webinar=webinar, data=fixture_bytes(name), file_name=name, fmt=fmt, column_mapping=mapping)
     by = attendees(imported)
     for person, match in expected.items():
         assert by[person].match == match, person
@@ -141,16 +141,17 @@ def test_zoom_meeting_second_device_without_e_mail_goes_to_review(webinar, peopl
 def test_resolve_links_walks_in_or_ignores(webinar, people, admin_user):
     imported = zoom(webinar)
     by = attendees(imported)
-    phone = resolve_attendee(by["iPhone de Farrukh"], people["farrukh"], False, admin_user)
+    phone = resolve_attendee(attendee=by["iPhone de Farrukh"], registration=people["farrukh"], walk_in=False, actor=admin_user)
     assert phone.match == M.MANUAL and phone.registration == people["farrukh"] and phone.attended
     assert phone.resolved_by == admin_user and phone.resolved_at is not None
-    event = RegistrationEvent.objects.get(registration=people["farrukh"])
-    assert event.action == "attendance linked by organiser" and event.actor == admin_user
-    guest = resolve_attendee(by["Гость 2041"], None, True, admin_user)
+    [event] = log_entries_for(people["farrukh"])
+    assert event.action == "attendance.attendee_linked" and event.actor == admin_user
+    assert event.data == {"attendee": phone.pk, "minutes": phone.minutes}  # no name from the report is copied
+    guest = resolve_attendee(attendee=by["Гость 2041"], registration=None, walk_in=True, actor=admin_user)
     assert guest.match == M.WALK_IN and guest.registration is None
     imported.refresh_from_db()
     assert imported.summary["to_review"] == 0 and imported.summary["matched_manual"] == 1 and imported.summary["walk_ins"] == 1
-    ignored = resolve_attendee(by["Гость 2041"], None, False, admin_user)
+    ignored = resolve_attendee(attendee=by["Гость 2041"], registration=None, walk_in=False, actor=admin_user)
     assert ignored.match == M.IGNORED and not ignored.attended
     assert people["farrukh"].pk in selectors.attended_registration_ids(webinar)
 
@@ -162,18 +163,18 @@ def test_linking_a_second_device_counts_presence_together(webinar, people, admin
         "Bakyt Ormonov,bakyt@example.org,04/22/2021 10:00:00 AM,04/22/2021 10:30:00 AM,30\n"
         "Бакыт с телефона,,04/22/2021 10:20:00 AM,04/22/2021 10:50:00 AM,30\n"
     )
-    imported = import_attendance(webinar, text.encode(), "two-devices.csv", "zoom_meeting")
+    imported = import_attendance(webinar=webinar, data=text.encode(), file_name="two-devices.csv", fmt="zoom_meeting")
     by = attendees(imported)
     assert not by["Bakyt Ormonov"].attended and by["Bakyt Ormonov"].minutes == 30
-    resolve_attendee(by["Бакыт с телефона"], people["bakyt"], False, admin_user)
+    resolve_attendee(attendee=by["Бакыт с телефона"], registration=people["bakyt"], walk_in=False, actor=admin_user)
     laptop = Attendee.objects.get(pk=by["Bakyt Ormonov"].pk)
     assert laptop.attended  # 10:00-10:50 together: 50 minutes, not 60, and above 45
     assert selectors.attended_registration_ids(webinar) == {people["bakyt"].pk}
     # Unlinking again takes it back.
-    resolve_attendee(by["Бакыт с телефона"], None, True, admin_user)
+    resolve_attendee(attendee=by["Бакыт с телефона"], registration=None, walk_in=True, actor=admin_user)
     laptop.refresh_from_db()
     assert not laptop.attended
-    assert RegistrationEvent.objects.filter(registration=people["bakyt"], action="attendance unlinked by organiser").exists()
+    assert log_entries_for(people["bakyt"]).filter(action="attendance.attendee_unlinked").exists()
 
 
 def test_resolve_refuses_another_webinar_and_replaced_imports(webinar, people, admin_user):
@@ -183,19 +184,19 @@ def test_resolve_refuses_another_webinar_and_replaced_imports(webinar, people, a
     imported = zoom(webinar)
     phone = attendees(imported)["iPhone de Farrukh"]
     with pytest.raises(AttendanceError, match="another webinar"):
-        resolve_attendee(phone, other, False, admin_user)
-    import_attendance(webinar, fixture_bytes("zoom_meeting_participants.csv"), "z.csv", "zoom_meeting")
+        resolve_attendee(attendee=phone, registration=other, walk_in=False, actor=admin_user)
+    import_attendance(webinar=webinar, data=fixture_bytes("zoom_meeting_participants.csv"), file_name="z.csv", fmt="zoom_meeting")
     with pytest.raises(AttendanceError, match="replaced"):
-        resolve_attendee(phone, people["farrukh"], False, admin_user)
+        resolve_attendee(attendee=phone, registration=people["farrukh"], walk_in=False, actor=admin_user)
 
 
 def test_decisions_carry_over_to_a_corrected_file(webinar, people, admin_user):
     imported = zoom(webinar)
     by = attendees(imported)
-    resolve_attendee(by["iPhone de Farrukh"], people["farrukh"], False, admin_user)
-    resolve_attendee(by["Гость 2041"], None, True, admin_user)
+    resolve_attendee(attendee=by["iPhone de Farrukh"], registration=people["farrukh"], walk_in=False, actor=admin_user)
+    resolve_attendee(attendee=by["Гость 2041"], registration=None, walk_in=True, actor=admin_user)
     corrected = fixture_bytes("zoom_webinar_attendee_report.csv").replace(BAKYT_LEFT_EARLY, BAKYT_STAYED)
-    second = import_attendance(webinar, corrected, "corrected.csv", "zoom_webinar")
+    second = import_attendance(webinar=webinar, data=corrected, file_name="corrected.csv", fmt="zoom_webinar")
     again = attendees(second)
     assert again["iPhone de Farrukh"].match == M.MANUAL and again["iPhone de Farrukh"].registration == people["farrukh"]
     assert again["Гость 2041"].match == M.WALK_IN
@@ -210,7 +211,7 @@ def test_attended_registrations_of_a_series_for_certificates(webinar, people):
     dinara_again = make_registration(other, "Dinara Khalikova", "dinara@example.org")
     text = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
     text += "Dinara,dinara@example.org,04/29/2021 10:00:00 AM,04/29/2021 11:00:00 AM,60\n"
-    import_attendance(other, text.encode(), "second.csv", "zoom_meeting")
+    import_attendance(webinar=other, data=text.encode(), file_name="second.csv", fmt="zoom_meeting")
     result = selectors.attended_registrations(webinar.series)
     assert result[webinar.pk] == {people["dinara"].pk, people["anahit"].pk, people["nino"].pk, people["aigerim"].pk}
     assert result[other.pk] == {dinara_again.pk}

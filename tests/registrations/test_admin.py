@@ -14,9 +14,11 @@ from openpyxl import load_workbook
 
 from tests.factories import SeriesFactory, WebinarFactory
 from tests.forms import form_data
+from webinars.audit.selectors import log_entries_for
+from webinars.audit.services import log_action
 from webinars.programme.models import SeriesRole
 from webinars.registrations import selectors
-from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
+from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -193,16 +195,16 @@ def test_change_page_shows_answers_readably_and_the_read_only_history(admin_clie
     webinar_a = two_series[2]
     question = RegistrationQuestion.objects.create(series=webinar_a.series, label={"en": "Do you work with collections?"}, kind="yes_no")
     registration = make_registration(webinar_a, "Asel", "asel@example.org", answers={str(question.pk): "yes", "999": "Old answer"})
-    RegistrationEvent.objects.create(registration=registration, action="registered", to_status=S.CONFIRMED)
+    log_action("registration.created", obj=registration, data={"from_status": "", "to_status": S.CONFIRMED})
     response = admin_client.get(f"{REGISTRATIONS}{registration.pk}/change/")
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
     answers = page.find("dl", class_="mw-answers").get_text(" ", strip=True)
     assert "Do you work with collections? Yes" in answers
     assert "Old answer" in answers and "no longer asked" in answers
-    history = page.find(id="events-group")
-    assert history is not None and "registered" in history.get_text()
-    assert history.find("input", attrs={"name": "events-0-note"}) is None  # read-only
+    history = page.find(id="audit-logentry-content_type-object_id-group")
+    assert history is not None and "Registered" in history.get_text() and "confirmed" in history.get_text()
+    assert history.find("input", attrs={"type": lambda t: t != "hidden"}) is None  # read-only: no editable field
     # Status and e-mail are not form fields: statuses change only through the actions.
     form = page.find("form", id="registration_form")
     assert form.find(attrs={"name": "status"}) is None and form.find(attrs={"name": "email"}) is None
@@ -218,8 +220,8 @@ def test_organiser_corrects_details_and_it_is_logged_with_actor(admin_client, su
     assert response.status_code == 302, response.content.decode()[:3000]
     registration.refresh_from_db()
     assert registration.organisation == "State Museum of Arts" and registration.status == S.CONFIRMED
-    event = RegistrationEvent.objects.get(registration=registration, action="details changed by organiser")
-    assert event.actor == superuser and event.note == "organisation"
+    [event] = log_entries_for(registration).filter(action="registration.details_changed")
+    assert event.actor == superuser and event.data == {"fields": ["organisation"]}
 
 
 def test_details_follow_the_registration_form_rules(admin_client, people):
@@ -249,11 +251,11 @@ def test_confirm_action_confirms_pending_and_waitlisted_through_the_service(admi
     for key in ("pending", "waiting"):
         people[key].refresh_from_db()
         assert people[key].status == S.CONFIRMED
-        event = RegistrationEvent.objects.get(registration=people[key])
-        assert (event.action, event.actor, event.to_status) == ("confirmed by organiser", superuser, S.CONFIRMED)
+        [event] = log_entries_for(people[key])
+        assert (event.action, event.actor, event.data["to_status"]) == ("registration.confirmed_by_organiser", superuser, S.CONFIRMED)
     assert OutgoingMessage.objects.filter(registration=people["pending"], kind="confirmed").count() == 1
     assert OutgoingMessage.objects.filter(registration=people["waiting"], kind="promoted").count() == 1
-    assert not RegistrationEvent.objects.filter(registration=people["dinara"]).exists()  # already confirmed
+    assert not log_entries_for(people["dinara"]).exists()  # already confirmed
 
 
 def test_move_from_waiting_list_moves_only_waitlisted(staff_client, staff_a, people):
@@ -262,8 +264,8 @@ def test_move_from_waiting_list_moves_only_waitlisted(staff_client, staff_a, peo
     people["waiting"].refresh_from_db()
     people["pending"].refresh_from_db()
     assert people["waiting"].status == S.CONFIRMED and people["pending"].status == S.PENDING
-    event = RegistrationEvent.objects.get(registration=people["waiting"])
-    assert event.actor == staff_a and event.from_status == S.WAITLISTED
+    [event] = log_entries_for(people["waiting"])
+    assert event.actor == staff_a and event.data["from_status"] == S.WAITLISTED
 
 
 def test_cancel_action_asks_first_then_cancels_tells_and_promotes(admin_client, superuser, two_series, people):
@@ -281,8 +283,8 @@ def test_cancel_action_asks_first_then_cancels_tells_and_promotes(admin_client, 
     assert response.status_code == 302 and response["Location"].endswith(query)
     people["dinara"].refresh_from_db()
     assert people["dinara"].status == S.CANCELLED
-    event = RegistrationEvent.objects.get(registration=people["dinara"])
-    assert (event.action, event.actor) == ("cancelled by organiser", superuser)
+    [event] = log_entries_for(people["dinara"])
+    assert (event.action, event.actor) == ("registration.cancelled_by_organiser", superuser)
     assert OutgoingMessage.objects.filter(registration=people["dinara"], kind="cancelled_by_organiser").count() == 1
     people["waiting"].refresh_from_db()
     assert people["waiting"].status in (S.CONFIRMED, S.PENDING)  # the freed seat went to the waiting list
@@ -548,7 +550,7 @@ def test_registrant_markup_is_escaped_on_list_and_change_page(admin_client, two_
     registration = make_registration(
         two_series[2], XSS, "xss@example.org", city=XSS, organisation='"><img src=x onerror=alert(2)>', answers={str(question.pk): XSS}
     )
-    RegistrationEvent.objects.create(registration=registration, action="registered", to_status=S.CONFIRMED, note=XSS)
+    log_action("registration.details_changed", obj=registration, data={"fields": [XSS], "reason": XSS})
     for url in (REGISTRATIONS, f"{REGISTRATIONS}{registration.pk}/change/", REGISTRATIONS + "?q=script"):
         html = admin_client.get(url).content.decode()
         assert XSS not in html and "<img src=x" not in html

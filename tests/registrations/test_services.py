@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from tests.factories import WebinarFactory
 from tests.registrations.conftest import registration_data
+from webinars.audit.selectors import log_entries_for
 from webinars.registrations import messaging, services
-from webinars.registrations.models import OutgoingMessage, Registration, RegistrationEvent
+from webinars.registrations.models import OutgoingMessage, Registration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = Registration.Status
@@ -28,8 +29,8 @@ def test_pending_until_email_confirmed_then_confirmed(webinar):
     registration.refresh_from_db()
     assert registration.status == S.CONFIRMED and registration.confirmed_at and registration.email_verified_at
     assert OutgoingMessage.objects.filter(kind="confirmed", registration=registration).count() == 1
-    actions = list(RegistrationEvent.objects.filter(registration=registration).values_list("action", "to_status"))
-    assert actions == [("registered", "pending"), ("e-mail confirmed", "confirmed")]
+    actions = [(e.action, e.data["to_status"]) for e in log_entries_for(registration)]
+    assert actions == [("registration.created", "pending"), ("registration.email_confirmed", "confirmed")]
 
 
 def test_series_without_double_opt_in_confirms_at_once(open_webinar):

@@ -212,12 +212,12 @@ class AttendanceImportAdmin(admin.ModelAdmin):
             previous = selectors.current_import(form.cleaned_data["webinar"])
             try:
                 imported = services.import_attendance(
-                    form.cleaned_data["webinar"],
-                    upload.read(),
-                    upload.name,
-                    form.cleaned_data["format"],
-                    form.mapping(),
-                    request.user,
+                    webinar=form.cleaned_data["webinar"],
+                    data=upload.read(),
+                    file_name=upload.name,
+                    fmt=form.cleaned_data["format"],
+                    column_mapping=form.mapping(),
+                    actor=request.user,
                     time_zone=form.cleaned_data["time_zone"] or None,
                 )
             except ParseError as exc:
@@ -292,7 +292,9 @@ class AttendanceImportAdmin(admin.ModelAdmin):
                         if not decision:
                             continue
                         try:
-                            services.resolve_attendee(form.attendee, form.registration, decision == "walk_in", request.user)
+                            services.resolve_attendee(
+                                attendee=form.attendee, registration=form.registration, walk_in=decision == "walk_in", actor=request.user
+                            )
                         except services.AttendanceError as exc:
                             form.add_error(None, exc.message)
                             transaction.set_rollback(True)

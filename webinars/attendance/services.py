@@ -26,10 +26,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from webinars.audit.services import log_action
+from webinars.core.errors import NotAllowed
 from webinars.core.timezones import get_zone
 from webinars.programme.models import Webinar
-from webinars.registrations.models import Registration, RegistrationEvent
+from webinars.registrations.models import Registration
 
+from . import signals
 from .matching import Query, RegistrationIndex, match_all
 from .models import AttendanceImport, Attendee
 from .parsers import STAFF_ROLES, ParseError, check_mapping, merge_intervals, read_report
@@ -53,12 +56,10 @@ __all__ = [
 ]
 
 
-class AttendanceError(Exception):
+class AttendanceError(NotAllowed):
     """A decision that cannot be taken (another webinar's registration, a replaced import...)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "attendance"
 
 
 def minutes_of(seconds: int) -> int:
@@ -90,13 +91,13 @@ def _same_import(current: AttendanceImport, sha: str, fmt: str, mapping: dict, z
 
 
 def import_attendance(
+    *,
     webinar: Webinar,
     data: bytes,
     file_name: str,
     fmt: str,
     column_mapping: dict | None = None,
-    user=None,
-    *,
+    actor=None,
     time_zone: str | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
@@ -197,7 +198,7 @@ def import_attendance(
             file_name=file_name[:255],
             sha256=sha,
             column_mapping=mapping,
-            uploaded_by=user if getattr(user, "pk", None) else None,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
             rows=report.rows,
             summary=summary,
         )
@@ -206,6 +207,16 @@ def import_attendance(
         _insert_attendees(attendees)
         new.summary = {**summary, **summary_counts(new, webinar)}
         new.save(update_fields=["summary"])
+        counts = new.summary
+        log_action(
+            "attendance.imported",
+            actor=actor,
+            obj=new,
+            webinar=webinar,
+            series=webinar.series_id,
+            data={"format": fmt, "people": counts.get("people", 0), "attended": counts.get("attended", 0), "replaces": summary["replaces"]},
+        )
+        signals.attendance_imported.send(sender=AttendanceImport, attendance_import=new, replaced=current, actor=actor)
     timings["save"] = round(time.perf_counter() - step, 3)
     timings["total"] = round(time.perf_counter() - began, 3)
     if progress:
@@ -354,7 +365,7 @@ def summary_counts(attendance_import: AttendanceImport, webinar: Webinar) -> dic
 
 
 def resolve_attendee(
-    attendee: Attendee, registration: Registration | None, walk_in: bool = False, user=None, *, now: dt.datetime | None = None
+    *, attendee: Attendee, registration: Registration | None, walk_in: bool = False, actor=None, now: dt.datetime | None = None
 ) -> Attendee:
     """The organiser's decision on one attendee: this registration, a walk-in, or ignore (neither).
 
@@ -383,7 +394,7 @@ def resolve_attendee(
         previous = attendee.registration
         attendee.registration = registration
         attendee.match = match
-        attendee.resolved_by = user if getattr(user, "pk", None) else None
+        attendee.resolved_by = actor if getattr(actor, "pk", None) else None
         attendee.resolved_at = now
         attendee.save(update_fields=["registration", "match", "resolved_by", "resolved_at"])
 
@@ -396,20 +407,16 @@ def resolve_attendee(
         refresh_attended(group, attendee.webinar)
         Attendee.objects.bulk_update(group, ["attended"])
 
-        actor = user if getattr(user, "pk", None) else None
-        label = f"{attendee.name or attendee.email} ({attendee.minutes} min)"
+        # The attendee is named by id, not by the name in the report: erasure leaves nothing here.
+        details = {"attendee": attendee.pk, "minutes": attendee.minutes}
         if registration is not None and (previous is None or previous.pk != registration.pk):
-            _log(registration, "attendance linked by organiser", actor, label)
+            log_action("attendance.attendee_linked", actor=actor, obj=registration, data=details)
         if previous is not None and (registration is None or previous.pk != registration.pk):
-            _log(previous, "attendance unlinked by organiser", actor, label)
+            log_action("attendance.attendee_unlinked", actor=actor, obj=previous, data=details)
+        if registration is None:
+            log_action("attendance.attendee_walk_in" if walk_in else "attendance.attendee_ignored", actor=actor, obj=attendee, data=details)
         imported = attendee.attendance_import
         imported.summary = {**(imported.summary or {}), **summary_counts(imported, attendee.webinar)}
         imported.save(update_fields=["summary"])
+        signals.attendee_resolved.send(sender=Attendee, attendee=attendee, previous_registration=previous, actor=actor)
         return attendee
-
-
-def _log(registration: Registration, action: str, actor, note: str) -> None:
-    status = registration.status
-    RegistrationEvent.objects.create(
-        registration=registration, action=action, from_status=status, to_status=status, actor=actor, note=note[:300]
-    )

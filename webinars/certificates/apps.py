@@ -10,7 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from webinars.registrations import messaging
 
-        from . import signals  # noqa: F401 -- follows name corrections and erasure of registrations
+        from . import receivers  # noqa: F401 -- follows name corrections and erasure of registrations
         from .mail import certificate_email_context
 
         messaging.RENDER_HOOKS["certificate"] = certificate_email_context

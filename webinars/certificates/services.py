@@ -30,12 +30,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from webinars.audit.services import log_action
+from webinars.core.errors import NotAllowed
 from webinars.core.i18n import i18n_dict
 from webinars.programme.models import Series, Webinar
 from webinars.registrations import messaging
 from webinars.registrations.models import OutgoingMessage, Registration
 
-from . import pdf, selectors
+from . import pdf, selectors, signals
 from .models import Certificate, CertificateTemplate, pdf_path
 
 logger = logging.getLogger(__name__)
@@ -45,8 +47,16 @@ CHUNK = 100
 ERASED_REASON = "personal data erased at the participant's request"
 
 
-class CertificateRevoked(Exception):
+class CertificateRevoked(NotAllowed):
     """A revoked certificate is not made again."""
+
+    code = "certificate_revoked"
+
+    def __init__(self, code: str) -> None:
+        from django.utils.translation import gettext
+
+        super().__init__(gettext("Certificate %(code)s has been revoked; it is not made again.") % {"code": code})
+        self.certificate_code = code
 
 
 @dataclass
@@ -144,6 +154,9 @@ def certificates_issue(
             before = Certificate.objects.filter(kind=Kind.SERIES, series=series).count()
             Certificate.objects.bulk_create(series_fresh, batch_size=500, ignore_conflicts=True)
             result.series_certificates = Certificate.objects.filter(kind=Kind.SERIES, series=series).count() - before
+        if result.webinar_certificates or result.series_certificates:
+            log_action("certificate.issued", actor=actor, obj=webinar or series, series=series, data=result.as_dict())
+            signals.certificates_issued.send(sender=Certificate, series=series, webinar=webinar, result=result, actor=actor)
     return result
 
 
@@ -274,6 +287,7 @@ def certificate_reissue(*, certificate: Certificate, name: str | None = None, ac
         locked.name_on_certificate = new_name
         locked.version += 1
         locked.save(update_fields=["name_on_certificate", "version", "updated_at"])
+        log_action("certificate.reissued", actor=actor, obj=locked, webinar=locked.webinar_id, data={"version": locked.version})
     data = render_pdf(locked)
     stored = _store_pdf(locked, data)
     with transaction.atomic():
@@ -345,12 +359,16 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor=None, now
         )
         if updated:
             _cancel_queued_mail(certificate, "The certificate was revoked before this e-mail was sent.")
+            log_action(
+                "certificate.revoked", actor=actor, obj=certificate, webinar=certificate.webinar_id, data={"reason": (reason or "")[:200]}
+            )
+            signals.certificate_revoked.send(sender=Certificate, certificate=certificate, actor=actor)
     if updated:
         logger.info("Certificate %s revoked by %s", certificate.code, actor)
     return bool(updated)
 
 
-def certificates_erase_for_registration(*, registration: Registration, email: str, now: dt.datetime | None = None) -> int:
+def certificates_erase_for_registration(*, registration: Registration, email: str, actor=None, now: dt.datetime | None = None) -> int:
     """The participant's personal data is being erased: so are their certificates' name and address.
 
     The certificates are revoked (the verification page then shows only that, with the date),
@@ -375,4 +393,5 @@ def certificates_erase_for_registration(*, registration: Registration, email: st
             updated_at=now,
         )
         transaction.on_commit(lambda name=old_file: _delete_file(name))
+        log_action("certificate.erased", actor=actor, obj=certificate, webinar=certificate.webinar_id)
     return len(certificates)

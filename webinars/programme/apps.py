@@ -8,4 +8,9 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 -- connects cache invalidation receivers
+        from webinars.audit.display import register_labels
+
+        from . import receivers  # noqa: F401 -- connects cache invalidation and slug history receivers
+        from .models import Webinar
+
+        register_labels("status", Webinar.Status)

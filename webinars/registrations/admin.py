@@ -12,7 +12,7 @@ Who may do what
 * Nobody adds or deletes registrations here: people register themselves, and a
   registration ends by cancellation or erasure, which keep the audit log and give a
   freed seat to the waiting list. Statuses change only through the actions, which call
-  ``services`` and are logged (``RegistrationEvent``) with the organiser as actor.
+  ``services`` and are logged (``audit``) with the organiser as actor.
 * Everything registrants typed is shown escaped; nothing here marks their text safe.
 """
 
@@ -28,7 +28,6 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_model_from_relation
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -39,13 +38,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from webinars.audit.admin import LogEntryInline
 from webinars.programme.admin import ContentAdmin, ContentWidgetsMixin
 from webinars.programme.models import Series, Webinar
 from webinars.programme.selectors import series_editable_by
 
 from . import exports, selectors, services
 from .forms import PlainTextField
-from .models import OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
+from .models import OutgoingMessage, Registration, RegistrationQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -181,54 +181,6 @@ class RegistrationAdminForm(forms.ModelForm):
             self.fields["language"] = forms.ChoiceField(label=Registration._meta.get_field("language").verbose_name, choices=choices)
 
 
-class RegistrationEventInline(admin.TabularInline):
-    """The audit log: read-only, written by the services."""
-
-    model = RegistrationEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["when", "what", "status_change", "by", "note"]
-    ordering = ["at", "id"]
-    verbose_name = _("history entry")
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[RegistrationEvent]:
-        return super().get_queryset(request).select_related("actor")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        opts = Registration._meta
-        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or request.user.has_perm(
-            f"{opts.app_label}.change_{opts.model_name}"
-        )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description=_("when"))
-    def when(self, event: RegistrationEvent):
-        return event.at
-
-    @admin.display(description=_("what happened"))
-    def what(self, event: RegistrationEvent) -> str:
-        return event.action
-
-    @admin.display(description=_("status"))
-    def status_change(self, event: RegistrationEvent) -> str:
-        labels = dict(Status.choices)
-        before = labels.get(event.from_status, event.from_status) if event.from_status else "–"
-        return f"{before} → {labels.get(event.to_status, event.to_status)}"
-
-    @admin.display(description=_("by"))
-    def by(self, event: RegistrationEvent) -> str:
-        return str(event.actor) if event.actor_id else gettext("the registrant or the system")
-
-
 READONLY_FIELDS = [
     "webinar",
     "status",
@@ -266,7 +218,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "organisation", "city"]
     search_help_text = _("Name, e-mail, organisation or city.")
     date_hierarchy = "created_at"
-    inlines = [RegistrationEventInline]
+    inlines = [LogEntryInline]
     readonly_fields = READONLY_FIELDS
     fieldsets = [
         (None, {"fields": ["webinar", "status", "email", "name"]}),
@@ -323,17 +275,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
         if not change or not changed:
             return
-        with transaction.atomic():
-            # Only the corrected columns: a status changed meanwhile by a service must not be overwritten.
-            obj.save(update_fields=[*changed, "updated_at"])
-            RegistrationEvent.objects.create(
-                registration=obj,
-                action="details changed by organiser",
-                from_status=obj.status,
-                to_status=obj.status,
-                actor=request.user,
-                note=", ".join(changed)[:300],
-            )
+        # The service compares with the stored row and writes only the corrected columns, so a
+        # status changed meanwhile by another service is never overwritten.
+        stored = Registration.objects.select_related("webinar").get(pk=obj.pk)
+        services.registration_update_details(
+            registration=stored, data={name: form.cleaned_data[name] for name in changed}, actor=request.user
+        )
 
     @admin.display(description=_("answers to the series' questions"))
     def answers_display(self, obj: Registration) -> str:

@@ -6,3 +6,10 @@ class RegistrationsConfig(AppConfig):
     name = "webinars.registrations"
     label = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self) -> None:
+        from webinars.audit.display import register_labels
+
+        from .models import Registration
+
+        register_labels("status", Registration.Status)

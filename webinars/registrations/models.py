@@ -1,4 +1,4 @@
-"""Registrations, their audit log, organisers' extra questions and outgoing e-mail.
+"""Registrations, organisers' extra questions and outgoing e-mail (their history is in ``audit``).
 
 Invariants kept by the database: one registration per (webinar, e-mail); one message per
 idempotency key. Capacity is kept by ``services.registration_create`` under a lock.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -123,26 +122,6 @@ class Registration(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
-
-
-class RegistrationEvent(models.Model):
-    """Audit log of every change of a registration's state (who, when, from what, to what)."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("registration event")
-        verbose_name_plural = _("registration events")
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class RegistrationQuestion(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from webinars.audit.selectors import log_entries_for_objects
 from webinars.programme.models import Webinar
 
 from .models import Booking, Registration
@@ -120,3 +121,43 @@ def registration_export_rows(queryset: QuerySet[Registration]):
             reg.confirmed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if reg.confirmed_at else "",
             "yes" if reg.join_count else "no",
         ]
+
+
+def booking_export_data(*, booking: Booking) -> dict:
+    """Everything stored about the registrant, for "download my data"."""
+    registrations = list(booking.registrations.select_related("webinar"))
+    history: dict[int, list] = {}
+    for entry in log_entries_for_objects(Registration, [r.pk for r in registrations]):
+        history.setdefault(entry.object_id, []).append(entry)
+    return {
+        "email": booking.email,
+        "booked_at": booking.created_at.isoformat(),
+        "registrations": [
+            {
+                "webinar": str(r.webinar),
+                "webinar_url": r.webinar.get_absolute_url(),
+                "status": r.status,
+                "name": r.name,
+                "email": r.email,
+                "country": r.country.code if r.country else "",
+                "city": r.city,
+                "organisation": r.organisation,
+                "position": r.position,
+                "institution_type": r.institution_type,
+                "gender": r.gender,
+                "language": r.language,
+                "time_zone": r.time_zone,
+                "consent_privacy_at": r.consent_privacy_at.isoformat(),
+                "consent_recording": r.consent_recording,
+                "answers": r.answers,
+                "registered_at": r.created_at.isoformat(),
+                "confirmed_at": r.confirmed_at.isoformat() if r.confirmed_at else None,
+                "joined": bool(r.join_count),
+                "history": [
+                    {"action": e.action, "status": e.data.get("to_status", r.status), "at": e.created_at.isoformat()}
+                    for e in history.get(r.pk, [])
+                ],
+            }
+            for r in registrations
+        ],
+    }

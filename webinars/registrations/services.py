@@ -16,15 +16,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from webinars.audit.services import log_action
 from webinars.core.db import hot_write_lock
+from webinars.core.errors import NotAllowed
 from webinars.feedback.services import feedback_requests_queue_due
 from webinars.programme.models import Series, Webinar
 
-from . import messaging
-from .models import Booking, Registration, RegistrationEvent
+from . import messaging, signals
+from .models import Booking, Registration
 from .selectors import seat_holding_q
 
 Status = Registration.Status
@@ -32,12 +36,10 @@ ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 PERSONAL_FIELDS = ("name", "country", "city", "organisation", "position", "institution_type", "gender", "language", "consent_recording")
 
 
-class RegistrationClosed(Exception):
+class RegistrationClosed(NotAllowed):
     """Registration is not possible for this webinar (past, cancelled, closed, draft)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "registration_closed"
 
 
 @dataclass
@@ -52,10 +54,14 @@ class RegistrationResult:
         return self.registrations[0].status if self.registrations else ""
 
 
-def _log(registration: Registration, action: str, from_status: str, *, actor=None, note: str = "") -> None:
-    RegistrationEvent.objects.create(
-        registration=registration, action=action, from_status=from_status, to_status=registration.status, actor=actor, note=note[:300]
+def _status_changed(registration: Registration, action: str, from_status: str, *, actor=None) -> None:
+    """Log a change of status under ``action`` and tell the other apps (same transaction)."""
+    log_action(action, actor=actor, obj=registration, data={"from_status": from_status, "to_status": registration.status})
+    signals.registration_status_changed.send(
+        sender=Registration, registration=registration, from_status=from_status, to_status=registration.status, action=action, actor=actor
     )
+    if registration.status == Status.CONFIRMED and from_status != Status.CONFIRMED:
+        signals.registration_confirmed.send(sender=Registration, registration=registration, actor=actor)
 
 
 def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
@@ -190,7 +196,7 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         if verified and registration.email_verified_at is None:
             registration.email_verified_at = now
         registration.save()
-        _log(registration, "registered" if not previous_status else "registered again", previous_status)
+        _status_changed(registration, "registration.created_again" if previous_status else "registration.created", previous_status)
         registrations.append(registration)
         _announce(registration, booking)
 
@@ -231,7 +237,7 @@ def booking_confirm_email(*, booking: Booking, now: dt.datetime | None = None) -
                 _apply_status(registration, _status_for_new_seat(registration.webinar, verified=True, now=now), now=now)
             registration.save()
             if registration.status != before:
-                _log(registration, "e-mail confirmed", before)
+                _status_changed(registration, "registration.email_confirmed", before)
                 _announce(registration, booking)
                 changed.append(registration)
         return changed
@@ -258,7 +264,7 @@ def _promote_waitlisted(webinar: Webinar, *, now: dt.datetime) -> list[Registrat
         verified = candidate.email_verified_at is not None or not webinar.series.confirm_email
         _apply_status(candidate, Status.CONFIRMED if verified else Status.PENDING, now=now)
         candidate.save()
-        _log(candidate, "promoted from waiting list", Status.WAITLISTED)
+        _status_changed(candidate, "registration.promoted", Status.WAITLISTED)
         messaging.queue(kind="promoted", registration=candidate, key=f"promoted:{candidate.uuid}:{now.timestamp()}")
         promoted.append(candidate)
     return promoted
@@ -281,7 +287,9 @@ def registration_cancel(
         registration.cancelled_at = now
         registration.expires_at = None
         registration.save()
-        _log(registration, "cancelled by organiser" if by_organiser else "cancelled", before, actor=actor)
+        action = "registration.cancelled_by_organiser" if by_organiser else "registration.cancelled"
+        _status_changed(registration, action, before, actor=actor)
+        signals.registration_cancelled.send(sender=Registration, registration=registration, actor=actor, by_organiser=by_organiser)
         if notify:
             kind = "cancelled_by_organiser" if by_organiser else "cancelled"
             messaging.queue(kind=kind, registration=registration, key=f"{kind}:{registration.uuid}:{now.timestamp()}")
@@ -302,7 +310,7 @@ def registration_confirm_by_organiser(*, registration: Registration, actor=None,
         before = registration.status
         _apply_status(registration, Status.CONFIRMED, now=now)
         registration.save()
-        _log(registration, "confirmed by organiser", before, actor=actor)
+        _status_changed(registration, "registration.confirmed_by_organiser", before, actor=actor)
         kind = "promoted" if before == Status.WAITLISTED else "confirmed"
         messaging.queue(kind=kind, registration=registration, key=f"{kind}:{registration.uuid}:{now.timestamp()}")
         return registration
@@ -324,26 +332,45 @@ def registrations_expire(*, now: dt.datetime | None = None) -> int:
                 registration.status = Status.EXPIRED
                 registration.expires_at = None
                 registration.save(update_fields=["status", "expires_at", "updated_at"])
-                _log(registration, "expired", Status.PENDING)
+                _status_changed(registration, "registration.expired", Status.PENDING)
                 expired += 1
             _promote_waitlisted(webinar, now=now)
     return expired
 
 
-def booking_update_details(*, booking: Booking, data: dict) -> None:
-    """The registrant corrects their details (the e-mail address is their identity and stays)."""
+def booking_update_details(*, booking: Booking, data: dict, actor=None) -> None:
+    """The registrant (or an organiser, ``actor``) corrects their details on every webinar of the booking.
+
+    The e-mail address is their identity and stays.
+    """
     with transaction.atomic():
-        for registration in booking.registrations.select_for_update(of=("self",)).filter(erased_at__isnull=True):
-            for name in PERSONAL_FIELDS:
-                if name in data:
-                    setattr(registration, name, data[name])
-            registration.save()
-            _log(registration, "details changed", registration.status)
+        for registration in booking.registrations.select_related("webinar").select_for_update(of=("self",)).filter(erased_at__isnull=True):
+            registration_update_details(registration=registration, data=data, actor=actor)
         if data.get("language"):
             Booking.objects.filter(pk=booking.pk).update(language=data["language"])
 
 
-def booking_erase(*, booking: Booking, now: dt.datetime | None = None) -> None:
+def registration_update_details(*, registration: Registration, data: dict, actor=None) -> list[str]:
+    """Correct one registration's personal details; returns the names of the fields that changed.
+
+    Only ``PERSONAL_FIELDS`` are taken from ``data``. Logged (field names, not values) and
+    announced by ``registration_details_changed`` (certificates follow a corrected name).
+    """
+    if registration.erased_at is not None:
+        raise NotAllowed(_("This registration has been erased."))
+    changed = [name for name in PERSONAL_FIELDS if name in data and getattr(registration, name) != data[name]]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(registration, name, data[name])
+        registration.save(update_fields=[*changed, "updated_at"])
+        log_action("registration.details_changed", actor=actor, obj=registration, data={"fields": changed})
+        signals.registration_details_changed.send(sender=Registration, registration=registration, fields=changed, actor=actor)
+    return changed
+
+
+def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = None) -> None:
     """Erase the registrant's personal data (right to erasure).
 
     Upcoming registrations are cancelled first (freeing seats for the waiting list). The
@@ -354,10 +381,11 @@ def booking_erase(*, booking: Booking, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     for registration in booking.registrations.select_related("webinar").filter(status__in=ACTIVE_STATUSES):
         if registration.webinar.ends_at > now:
-            registration_cancel(registration=registration, now=now, notify=False)
+            registration_cancel(registration=registration, actor=actor, now=now, notify=False)
     with transaction.atomic():
         anonymous_email = f"erased-{booking.uuid}@erased.invalid"
-        for registration in booking.registrations.select_for_update(of=("self",)):
+        for registration in booking.registrations.select_related("webinar").select_for_update(of=("self",)):
+            email_before = registration.email
             registration.email = f"erased-{registration.uuid}@erased.invalid"
             registration.name = ""
             registration.city = ""
@@ -367,7 +395,8 @@ def booking_erase(*, booking: Booking, now: dt.datetime | None = None) -> None:
             registration.join_token = f"erased-{registration.uuid.hex}"
             registration.erased_at = now
             registration.save()
-            _log(registration, "personal data erased", registration.status)
+            log_action("registration.erased", actor=actor, obj=registration)
+            signals.registration_erased.send(sender=Registration, registration=registration, email=email_before, actor=actor)
         booking.email = anonymous_email
         booking.save(update_fields=["email"])
         booking.messages.all().update(to_email=anonymous_email, context={})
@@ -380,46 +409,10 @@ def registration_join(*, registration: Registration, now: dt.datetime | None = N
     now = now or timezone.now()
     if registration.status != Status.CONFIRMED or not registration.webinar.meeting_url:
         return None
-    from django.db.models import F
-    from django.db.models.functions import Coalesce
-
     Registration.objects.filter(pk=registration.pk).update(
         join_count=F("join_count") + 1, join_clicked_at=Coalesce(F("join_clicked_at"), now)
     )
     return registration.webinar.meeting_url
-
-
-def booking_export_data(*, booking: Booking) -> dict:
-    """Everything stored about the registrant, for "download my data"."""
-    return {
-        "email": booking.email,
-        "booked_at": booking.created_at.isoformat(),
-        "registrations": [
-            {
-                "webinar": str(r.webinar),
-                "webinar_url": r.webinar.get_absolute_url(),
-                "status": r.status,
-                "name": r.name,
-                "email": r.email,
-                "country": r.country.code if r.country else "",
-                "city": r.city,
-                "organisation": r.organisation,
-                "position": r.position,
-                "institution_type": r.institution_type,
-                "gender": r.gender,
-                "language": r.language,
-                "time_zone": r.time_zone,
-                "consent_privacy_at": r.consent_privacy_at.isoformat(),
-                "consent_recording": r.consent_recording,
-                "answers": r.answers,
-                "registered_at": r.created_at.isoformat(),
-                "confirmed_at": r.confirmed_at.isoformat() if r.confirmed_at else None,
-                "joined": bool(r.join_count),
-                "history": [{"action": e.action, "status": e.to_status, "at": e.at.isoformat()} for e in r.events.all()],
-            }
-            for r in booking.registrations.select_related("webinar").prefetch_related("events")
-        ],
-    }
 
 
 def webinar_message_confirmed(*, webinar: Webinar, subject: str, body: str, actor=None) -> int:
@@ -437,10 +430,11 @@ def webinar_message_confirmed(*, webinar: Webinar, subject: str, body: str, acto
                 context={"subject": subject[:200], "body": body[:10000]},
             )
             count += 1
+        log_action("webinar.message_sent", actor=actor, obj=webinar, data={"count": count, "batch": batch})
     return count
 
 
-def webinar_recording_announce(*, webinar: Webinar) -> int:
+def webinar_recording_announce(*, webinar: Webinar, actor=None) -> int:
     """Tell confirmed registrants that the recording is available (once each)."""
     if not webinar.recording_url:
         return 0
@@ -448,6 +442,8 @@ def webinar_recording_announce(*, webinar: Webinar) -> int:
     with transaction.atomic():
         for registration in webinar.registrations.filter(status=Status.CONFIRMED).select_related("booking"):
             count += messaging.queue(kind="recording", registration=registration, key=f"recording:{registration.uuid}") is not None
+        if count:
+            log_action("webinar.recording_announced", actor=actor, obj=webinar, data={"count": count})
     return count
 
 

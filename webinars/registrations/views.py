@@ -153,7 +153,7 @@ def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResp
 @require_safe
 def download_data(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
-    data = services.booking_export_data(booking=booking)
+    data = selectors.booking_export_data(booking=booking)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
     return private_response(response)

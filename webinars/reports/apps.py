@@ -8,6 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reach reports")
 
     def ready(self) -> None:
-        from webinars.reports import signals
-
-        signals.connect()
+        from . import receivers  # noqa: F401 -- follows the domain events of registrations and attendance

@@ -1,8 +1,7 @@
 """Keeping the pre-aggregated reach tables (``models``) in step with registrations and attendance.
 
-* ``mark_stale(webinar_id)``: bumps the webinar's version; called by signals on every saved or
-  deleted registration, attendee and attendance import (the attendance import's batched INSERT
-  of attendees runs in the transaction that creates and then saves its ``AttendanceImport``).
+* ``mark_stale(webinar_id)``: bumps the webinar's version; called by ``receivers`` on the domain
+  events of registrations (status, details, erasure) and attendance (import, review decision).
 * ``stale_webinars(ids)``: which of these webinars need recomputing: no figures yet, a version
   newer than the one computed, or registrations/attendees inserted in bulk since the last look
   (found by id: ``ReachState``, one indexed range query each).

@@ -109,7 +109,16 @@ class Command(BaseCommand):
         progress = Progress(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr, enabled=not no_progress)
         previous = services.current_import(webinar)
         try:
-            imported = services.import_attendance(webinar, data, file.name, fmt, mapping, uploader, time_zone=tz or None, progress=progress)
+            imported = services.import_attendance(
+                webinar=webinar,
+                data=data,
+                file_name=file.name,
+                fmt=fmt,
+                column_mapping=mapping,
+                actor=uploader,
+                time_zone=tz or None,
+                progress=progress,
+            )
         except ParseError as exc:
             raise CommandError(f"{file.name}: {exc}. Nothing was imported.") from exc
         unchanged = previous is not None and previous.pk == imported.pk

@@ -253,9 +253,10 @@ class Command(BaseCommand):
             Attendee.objects.filter(webinar__in=webinars)._raw_delete(Attendee.objects.db)
             AttendanceImport.objects.filter(webinar__in=webinars)._raw_delete(AttendanceImport.objects.db)
             booking_ids = registrations.values("booking_id")
-            from webinars.registrations.models import OutgoingMessage, RegistrationEvent
+            from webinars.audit.models import LogEntry
+            from webinars.registrations.models import OutgoingMessage
 
-            RegistrationEvent.objects.filter(registration__in=registrations)._raw_delete(RegistrationEvent.objects.db)
+            LogEntry.objects.filter(webinar__in=webinars)._raw_delete(LogEntry.objects.db)
             OutgoingMessage.objects.filter(registration__in=registrations).delete()
             bookings = list(Booking.objects.filter(pk__in=booking_ids, email__endswith="@" + EMAIL_DOMAIN).values_list("pk", flat=True))
             registrations._raw_delete(Registration.objects.db)
