@@ -85,6 +85,7 @@ class WebinarDetailOut(WebinarOut):
 
 class ErrorOut(Schema):
     detail: str
+    code: str | None = None
     errors: dict[str, list[str]] = {}
 
 

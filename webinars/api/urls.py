@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from webinars.core.errors import DomainError
 from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors
 from webinars.registrations import services as registration_services
@@ -38,6 +39,12 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError):
         location = [str(part) for part in error.get("loc", []) if part not in ("query", "path", "body", "payload", "filters")]
         errors.setdefault(".".join(location) or "request", []).append(error.get("msg", "Invalid value."))
     return api.create_response(request, {"detail": "Invalid request.", "errors": errors}, status=400)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    """Every refusal of a domain rule, in the one error shape, with the error's status (400, 409...)."""
+    return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
 @api.exception_handler(Http404)
@@ -112,10 +119,8 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
     if not form.is_valid():
         errors = {("request" if field == "__all__" else field): [str(m) for m in messages] for field, messages in form.errors.items()}
         return Status(400, {"detail": "Invalid registration.", "errors": errors})
-    try:
-        result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
-    except registration_services.RegistrationClosed as closed:
-        return Status(409, {"detail": str(closed.message), "errors": {}})
+    # A closed webinar raises RegistrationClosed: answered 409 by ``domain_error``.
+    result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
     status = result.status
     return Status(201 if result.created else 200, {"status": status, "webinar": webinar.pk, "message": REGISTRATION_MESSAGES[status]})
 

@@ -47,6 +47,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
+from webinars.registrations.models import Registration
+
 AUTO_MATCH_SCORE = 90
 REVIEW_SCORE = 70
 CLEAR_MARGIN = 5
@@ -55,7 +57,8 @@ MAX_CANDIDATES = 5
 PREFILTER_LIMIT = 12
 PREFIX = 4
 
-STATUS_ORDER = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3, "expired": 4}
+_S = Registration.Status
+STATUS_ORDER = {_S.CONFIRMED: 0, _S.PENDING: 1, _S.WAITLISTED: 2, _S.CANCELLED: 3, _S.EXPIRED: 4}
 
 # --- names -----------------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ forms add the message to the named field. Programming errors stay ``ValueError``
 
 from __future__ import annotations
 
+from django.forms import BaseForm
+
 
 class DomainError(Exception):
     """A rule of the domain refused the change. ``message`` is shown to the user as it is."""
@@ -47,3 +49,8 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+def add_to_form(form: BaseForm, error: DomainError) -> None:
+    """Show ``error`` on ``form``: beside its field when the form has one, else above the form."""
+    form.add_error(error.field if error.field in getattr(form, "fields", {}) else None, error.message)

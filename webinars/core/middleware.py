@@ -68,3 +68,28 @@ class ViewerTimezoneMiddleware:
         if remember:
             response.set_cookie(TZ_COOKIE, zone.key, max_age=COOKIE_AGE, samesite="Lax")
         return response
+
+
+class DomainErrorMiddleware:
+    """Pages answer a ``DomainError`` that no view handled with its message and status.
+
+    Views that can do better (show the message on a form, beside the field) catch it
+    themselves; this is the one place every other page relies on. Admin and API have
+    their own mapping (a message on the change list; the API's error shape).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from .errors import DomainError
+        from .http import private_response
+
+        if not isinstance(exception, DomainError):
+            return None
+        return private_response(render(request, "error.html", {"message": exception.message}, status=exception.status))

@@ -8,8 +8,10 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from webinars.attendance.models import Attendee
+from webinars.core.errors import NotAllowed
 from webinars.programme.models import Webinar
 from webinars.registrations import messaging
 from webinars.registrations.models import Registration
@@ -23,8 +25,13 @@ SEND_AFTER = dt.timedelta(hours=1)
 SEND_UNTIL = dt.timedelta(days=14)
 
 
-class AlreadyAnswered(Exception):
+class AlreadyAnswered(NotAllowed):
     """The invitation has a response; nothing was stored."""
+
+    code = "already_answered"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or gettext("This survey has already been answered."))
 
 
 def webinars_due_for_feedback(*, now: dt.datetime) -> QuerySet[Webinar]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core import signing
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -45,6 +46,19 @@ def booking_manage_token(booking: Booking) -> str:
 
 def booking_confirm_token(booking: Booking) -> str:
     return signing.dumps(str(booking.uuid), salt=CONFIRM_SALT, compress=True)
+
+
+def booking_manage_path(booking: Booking) -> str:
+    """The registrant's self-service page (the address every e-mail links to)."""
+    return reverse("registrations:manage", args=[booking_manage_token(booking)])
+
+
+def booking_confirm_path(booking: Booking) -> str:
+    return reverse("registrations:confirm", args=[booking_confirm_token(booking)])
+
+
+def registration_join_path(registration: Registration) -> str:
+    return reverse("registrations:join", args=[registration.join_token])
 
 
 def _booking_from_token(token: str, salt: str) -> Booking | None:

@@ -11,18 +11,22 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from webinars.core.errors import DomainError, add_to_form
 from webinars.core.http import private_response
 from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors as programme_selectors
+from webinars.programme.models import Webinar
 
 from . import selectors, services
 from .forms import DetailsForm, RegistrationForm
+from .models import Registration
 
 
 def _booking_or_404(manage_token: str):
@@ -65,7 +69,7 @@ def register_series(request: HttpRequest, series_slug: str) -> HttpResponse:
     series, _canonical = programme_selectors.series_by_slug(series_slug)
     if series is None:
         raise Http404
-    upcoming = list(programme_selectors.webinar_upcoming().filter(series=series, status="published"))
+    upcoming = list(programme_selectors.webinar_upcoming().filter(series=series, status=Webinar.Status.PUBLISHED))
     form = RegistrationForm(request.POST or None, series=series, initial=_initial(request))
     closed = None if upcoming and series.registration_open else _("There are no upcoming webinars open for registration in this series.")
     context = {"series": series, "upcoming": upcoming, "form": form, "closed": closed}
@@ -86,8 +90,8 @@ def _submit(request: HttpRequest, form: RegistrationForm, register) -> HttpRespo
         return private_response(render(request, "registrations/done.html", {"bot": True, "registrations": []}))
     try:
         result = register(form.registration_data())
-    except services.RegistrationClosed as closed:
-        form.add_error(None, closed.message)
+    except DomainError as refused:
+        add_to_form(form, refused)
         return None
     return private_response(
         render(
@@ -108,7 +112,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         services.booking_confirm_email(booking=booking)
-        return HttpResponseRedirect(request.build_absolute_uri(f"/r/{selectors.booking_manage_token(booking)}/"))
+        return HttpResponseRedirect(selectors.booking_manage_path(booking))
     registrations = list(selectors.booking_registrations(booking))
     return private_response(render(request, "registrations/confirm.html", {"registrations": registrations}))
 
@@ -146,7 +150,7 @@ def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResp
         raise Http404
     services.registration_cancel(registration=registration)
     messages.success(request, _("Your registration is cancelled."))
-    return HttpResponseRedirect(f"/r/{token}/")
+    return HttpResponseRedirect(reverse("registrations:manage", args=[token]))
 
 
 @never_cache
@@ -165,7 +169,7 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     if request.POST.get("confirm_erase") != "yes":
         messages.error(request, _("Tick the box to confirm that your data should be erased."))
-        return HttpResponseRedirect(f"/r/{token}/")
+        return HttpResponseRedirect(reverse("registrations:manage", args=[token]))
     services.booking_erase(booking=booking)
     return private_response(render(request, "registrations/erased.html"))
 
@@ -184,6 +188,6 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             request,
             "registrations/join_unavailable.html",
             {"registration": registration},
-            status=403 if registration.status != "confirmed" else 200,
+            status=403 if registration.status != Registration.Status.CONFIRMED else 200,
         )
     )
