@@ -131,7 +131,7 @@ class _Scoped:
 
 
 def _enqueue_issue(request: HttpRequest, *, webinar: Webinar | None = None, series: Series | None = None) -> None:
-    services.certificates_issue_enqueue(webinar=webinar, series=series, actor=request.user)
+    tasks.issue_certificates_after_commit(webinar=webinar, series=series, actor=request.user)
 
 
 @admin.register(CertificateTemplate)

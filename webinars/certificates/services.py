@@ -11,8 +11,9 @@ Issuing is two steps, both safe to repeat:
    e-mail per certificate (idempotency key ``certificate:<code>``), a hundred at a time.
    A run that died half-way is finished by the next one.
 
-The background task ``tasks.issue_certificates`` runs both; ``certificates_issue_enqueue``
-hands it to the queue after the caller's transaction commits.
+The background task ``tasks.issue_certificates`` runs both; ``tasks.issue_certificates_after_commit``
+hands it to the queue after the caller's transaction commits (tasks call services, never the
+other way round).
 """
 
 from __future__ import annotations
@@ -170,18 +171,6 @@ def certificates_issue_and_send(
     result = certificates_issue(webinar=webinar, series=series, actor=actor)
     sent = certificates_render_and_send(selectors.certificates_for_scope(webinar=webinar, series=series))
     return {**result.as_dict(), **sent}
-
-
-def certificates_issue_enqueue(*, webinar: Webinar | None = None, series: Series | None = None, actor=None) -> None:
-    """Issue in the background, once the caller's transaction has committed."""
-    from .tasks import issue_certificates
-
-    kwargs = {
-        "webinar_id": webinar.pk if webinar is not None else None,
-        "series_id": series.pk if series is not None and webinar is None else None,
-        "actor_id": actor.pk if actor is not None else None,
-    }
-    transaction.on_commit(lambda: issue_certificates.enqueue(**kwargs))
 
 
 # --- PDFs and e-mail -------------------------------------------------------------------------
