@@ -43,7 +43,10 @@ def test_registration_events_carry_status_change_and_actor():
     webinar = WebinarFactory(capacity=None, starts_at=timezone.now() + dt.timedelta(days=3))
     webinar.series.confirm_email = False
     webinar.series.save()
-    with caught(registration_signals.registration_status_changed) as changed, caught(registration_signals.registration_confirmed) as confirmed:
+    with (
+        caught(registration_signals.registration_status_changed) as changed,
+        caught(registration_signals.registration_confirmed) as confirmed,
+    ):
         registration = _register(webinar)
     assert [(e["from_status"], e["to_status"], e["action"]) for e in changed] == [("", "confirmed", "registration.created")]
     assert [e["registration"].pk for e in confirmed] == [registration.pk]

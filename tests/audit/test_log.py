@@ -120,3 +120,20 @@ def test_webinar_status_changes_are_logged_once_with_the_actor():
     webinar_set_status(webinar=webinar, status=Webinar.Status.PUBLISHED, actor=user)  # no change, no line
     webinar_set_status(webinar=webinar, status=Webinar.Status.CANCELLED, actor=user)
     assert [(e.action, e.actor) for e in log_entries_for(webinar)] == [("webinar.published", user), ("webinar.cancelled", user)]
+
+
+@pytest.mark.django_db
+def test_exports_of_personal_data_are_on_record_per_series():
+    first = WebinarFactory(starts_at=timezone.now() + dt.timedelta(days=3))
+    second = WebinarFactory(starts_at=timezone.now() + dt.timedelta(days=4))
+    for webinar, email in ((first, "a@example.org"), (first, "b@example.org"), (second, "c@example.org")):
+        registration_services.registration_create(webinar_id=webinar.pk, data=registration_data(email=email))
+    user = get_user_model().objects.create_user("owner@example.org", "owner@example.org", "x")
+    count = registration_services.registrations_export_record(
+        queryset=Registration.objects.all(), fmt="xlsx", filters=["status=confirmed"], actor=user
+    )
+    assert count == 3
+    rows = {e.series_id: e for e in LogEntry.objects.filter(action="export.registrations")}
+    assert rows[first.series_id].data == {"format": "xlsx", "count": 2, "filters": ["status=confirmed"]}
+    assert rows[second.series_id].actor == user
+    assert display.describe(rows[first.series_id]) == "Registrations exported (xlsx, 2 rows)"

@@ -433,8 +433,8 @@ class RegistrationAdmin(admin.ModelAdmin):
             return [f"{key}={value}" for key, value in request.GET.items()]
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Registration], fmt: str, *, filters: list[str], selection: str = ""):
-        logger.info(
-            "Registrations exported as %s by %s (filters: %s; %s)", fmt, request.user, "; ".join(filters) or "none", selection or "all"
+        services.registrations_export_record(
+            queryset=queryset, fmt=fmt, filters=[*filters, selection] if selection else filters, actor=request.user
         )
         head = exports.preamble(filters, selection=selection)
         return exports.RESPONSES[fmt](selectors.registration_export_rows(queryset), head=head)

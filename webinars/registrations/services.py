@@ -12,11 +12,12 @@ registration is stored.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -482,3 +483,17 @@ def periodic_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
         "retried": messaging.retry_due(now=now),
         "feedback_requests": feedback_requests_queue_due(now=now),
     }
+
+
+def registrations_export_record(*, queryset: QuerySet[Registration], fmt: str, filters: Sequence[str], actor: Any) -> int:
+    """Record that ``actor`` exported these registrations' personal data (one log line per series).
+
+    Returns how many rows the export holds. Called by every interface that exports, before
+    the file is streamed, so an export that fails half-way is still on record.
+    """
+    per_series = dict(queryset.order_by().values_list("webinar__series_id").annotate(n=Count("id")))
+    for series_id, count in per_series.items():
+        log_action(
+            "export.registrations", actor=actor, series=series_id, data={"format": fmt, "count": count, "filters": list(filters)[:20]}
+        )
+    return sum(per_series.values())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
@@ -24,6 +25,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils import timezone
 
 from webinars.attendance.models import AttendanceImport, Attendee
+from webinars.audit.services import log_action
 from webinars.registrations.models import Registration
 from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachState, ReachWebinar
 
@@ -203,3 +205,22 @@ def recount_people(person_ids: list[int]) -> None:
 
     for chunk in _chunks(person_ids):
         ReachPerson.objects.filter(pk__in=chunk).update(registered_webinars=count(registered=True), attended_webinars=count(attended=True))
+
+
+def report_export_record(*, report: dict, fmt: str, filters: list[str], actor: Any) -> None:
+    """Record who exported a reach report (figures only, but donors' reports are worth tracing)."""
+    scope = report["scope"]
+    data = {"format": fmt, "filters": list(filters)[:20]}
+    if scope.webinar_id is not None:
+        log_action("export.report", actor=actor, webinar=scope.webinar_id, series=_series_of(scope.webinar_id), data=data)
+    elif scope.series_ids:
+        for series_id in sorted(scope.series_ids):
+            log_action("export.report", actor=actor, series=series_id, data=data)
+    else:
+        log_action("export.report", actor=actor, data=data)
+
+
+def _series_of(webinar_id: int) -> int | None:
+    from webinars.programme.models import Webinar
+
+    return Webinar.objects.filter(pk=webinar_id).values_list("series_id", flat=True).first()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from . import charts, exporters, selectors
+from . import charts, exporters, selectors, services
 from .charts import Measure
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def _render(request: HttpRequest, *, report: dict, title: str, filters: list[str
     if fmt:
         if fmt not in exporters.RESPONSES:
             raise Http404
-        logger.info("Reach report exported as %s by %s (%s)", fmt, request.user, "; ".join(filters))
+        services.report_export_record(report=report, fmt=fmt, filters=filters, actor=request.user)
         return exporters.RESPONSES[fmt](report, title=title, filters=filters, name=export_name)
     query = request.GET.copy()
     query.pop("format", None)
