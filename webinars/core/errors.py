@@ -34,7 +34,8 @@ class DomainError(Exception):
 
     def as_dict(self) -> dict:
         """The API's error shape."""
-        return {"detail": self.message, "code": self.code, "errors": {self.field: [self.message]} if self.field else {}}
+        text = str(self)  # subclasses may add context (a report's line and column)
+        return {"detail": text, "code": self.code, "errors": {self.field: [text]} if self.field else {}}
 
 
 class NotAllowed(DomainError):
@@ -53,4 +54,4 @@ class Conflict(DomainError):
 
 def add_to_form(form: BaseForm, error: DomainError) -> None:
     """Show ``error`` on ``form``: beside its field when the form has one, else above the form."""
-    form.add_error(error.field if error.field in getattr(form, "fields", {}) else None, error.message)
+    form.add_error(error.field if error.field in getattr(form, "fields", {}) else None, str(error))

@@ -92,4 +92,4 @@ class DomainErrorMiddleware:
 
         if not isinstance(exception, DomainError):
             return None
-        return private_response(render(request, "error.html", {"message": exception.message}, status=exception.status))
+        return private_response(render(request, "error.html", {"message": str(exception)}, status=exception.status))

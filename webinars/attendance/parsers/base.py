@@ -20,15 +20,22 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from webinars.core.errors import DomainError
+
 DAY = 86400
 
 
-class ParseError(ValueError):
-    """The file cannot be read as the chosen report; names the line and column when known."""
+class ParseError(DomainError, ValueError):
+    """The file cannot be read as the chosen report; names the line and column when known.
+
+    A ``DomainError`` (the user's file, not our code, is at fault), and still a ``ValueError``
+    for callers that treat it as bad input.
+    """
+
+    code = "unreadable_report"
 
     def __init__(self, message: str, *, line: int | None = None, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field="file")
         self.line = line
         self.column = column
 
