@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    # django-rules; this app config also imports every app's ``rules.py`` at start-up.
+    "rules.apps.AutodiscoverRulesConfig",
     "webinars.core",
     "webinars.programme",
     "webinars.registrations",
@@ -67,6 +69,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webinars.core.middleware.ViewerTimezoneMiddleware",
+]
+
+# Series-scoped permissions are named rules (``<app>/rules.py``, django-rules); the model
+# backend stays for superusers and for the few model permissions still used (shared people
+# and organisations).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -32,7 +32,7 @@ def superuser_client(client, django_user_model):
 
 def staff(django_user_model, username: str, series, codenames: list[str]):
     user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=series, user=user, role=SeriesRole.Role.ORGANISER)
+    SeriesRole.objects.create(series=series, user=user, role=SeriesRole.Role.OWNER)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="attendance", codename__in=codenames))
     return user
 

@@ -40,7 +40,7 @@ def issue(webinar) -> Certificate:
 @pytest.fixture
 def staff_a(django_user_model, world):
     user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=world[0], user=user, role=SeriesRole.Role.ORGANISER)
+    SeriesRole.objects.create(series=world[0], user=user, role=SeriesRole.Role.OWNER)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="certificates"))
     return user
 

@@ -44,7 +44,7 @@ def superuser_client(client, django_user_model):
 @pytest.fixture
 def organiser_a(django_user_model, two_webinars):
     user = django_user_model.objects.create_user("organiser-a", "org-a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_webinars[0].series, user=user, role=SeriesRole.Role.ORGANISER)
+    SeriesRole.objects.create(series=two_webinars[0].series, user=user, role=SeriesRole.Role.OWNER)
     user.user_permissions.set(Permission.objects.filter(codename="view_feedbackresponse"))
     return user
 

@@ -86,7 +86,7 @@ def admin_client(client, superuser):
 def staff_a(django_user_model, two_series):
     """Staff with a role on series A and the registrations app's model permissions."""
     user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.ORGANISER)
+    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.OWNER)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="registrations"))
     return user
 

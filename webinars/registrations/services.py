@@ -486,3 +486,20 @@ def periodic_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
         "retried": messaging.retry_due(now=now),
         "feedback_requests": feedback_requests_queue_due(now=now),
     }
+
+
+@transaction.atomic
+def registration_correct_details(*, registration: Registration, data: dict, actor=None) -> list[str]:
+    """An organiser corrects a registrant's details (the personal fields only); which changed.
+
+    Only the corrected columns are written, so a status changed meanwhile by another service
+    is not overwritten; the correction is in the audit log with the organiser as actor.
+    """
+    changed = [name for name in PERSONAL_FIELDS if name in data and getattr(registration, name) != data[name]]
+    if not changed or registration.is_erased:
+        return []
+    for name in changed:
+        setattr(registration, name, data[name])
+    registration.save(update_fields=[*changed, "updated_at"])
+    _log(registration, "details changed by organiser", registration.status, actor=actor, note=", ".join(changed)[:300])
+    return changed

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
@@ -27,6 +28,9 @@ from django.utils import timezone
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.registrations.models import Registration
 from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachState, ReachWebinar
+
+if TYPE_CHECKING:
+    from webinars.reports.selectors import ReportScope
 
 CONFIRMED = Registration.Status.CONFIRMED
 DIMENSIONS = ("country", "institution_type", "gender", "language")
@@ -204,3 +208,27 @@ def recount_people(person_ids: list[int]) -> None:
 
     for chunk in _chunks(person_ids):
         ReachPerson.objects.filter(pk__in=chunk).update(registered_webinars=count(registered=True), attended_webinars=count(attended=True))
+
+
+def reach_refresh(*, scope: ReportScope) -> int:
+    """Bring the pre-aggregated figures up to date for a report of ``scope``; how many webinars
+    were recomputed. The report views call it before reading (``selectors.reach_report``).
+
+    The scope's own stale webinars always; every stale webinar of the programme when the
+    report counts people from the programme-wide per-person counts (the whole programme, or
+    a scope holding most of its registrations), which those webinars feed too.
+    """
+    from webinars.reports import selectors  # selectors read what this module writes
+
+    stale = stale_webinars(None)  # one look for the whole programme: nothing more when all is fresh
+    if not stale:
+        return 0
+    if scope.is_everything:
+        refresh_reach(stale)
+        return len(stale)
+    in_scope = set(selectors.scope_webinars(scope).filter(pk__in=stale).values_list("pk", flat=True))
+    refresh_reach(in_scope)
+    if selectors.holds_most_registrations(scope):
+        refresh_reach(set(stale) - in_scope)
+        return len(stale)
+    return len(in_scope)
