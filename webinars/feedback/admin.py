@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from webinars.core.admin_utils import ReadOnlyAdminMixin, RelatedOnlyFilter
 from webinars.programme.admin_utils import SeriesScopedAdmin
 from webinars.programme.models import Webinar
+from webinars.programme.rules import may
 from webinars.programme.selectors import webinars_for
 
 from . import selectors
@@ -109,7 +110,7 @@ class WebinarFeedbackAdmin(_ReadOnly, admin.ModelAdmin):
 
     def summary_view(self, request: HttpRequest, webinar_id: int) -> HttpResponse:
         """Counts, averages, distributions and the written answers of one webinar."""
-        if not request.user.has_perm(VIEW):
+        if not may(request.user, VIEW):
             raise PermissionDenied
         webinar = webinars_for(request.user, VIEW).filter(pk=webinar_id).first()
         if webinar is None:

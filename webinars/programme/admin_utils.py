@@ -22,6 +22,7 @@ from i18nfield.fields import I18nCharField, I18nTextField
 from . import rules as series_rules
 from .forms import ContentTextarea, ContentTextInput
 from .models import Series, Webinar
+from .rules import may
 from .selectors import series_for
 
 # --- translatable fields ------------------------------------------------------------
@@ -105,7 +106,7 @@ class ContentAdmin(ContentWidgetsMixin, admin.ModelAdmin):
 
 
 def _may(request: HttpRequest, perm: str | None, obj: Any = None) -> bool:
-    return bool(perm) and request.user.has_perm(perm, obj)
+    return bool(perm) and may(request.user, perm, obj)
 
 
 class SeriesScopedAdmin:

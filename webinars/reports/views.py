@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from webinars.programme.rules import may
+
 from . import charts, exporters, selectors, services
 from .charts import Measure
 
@@ -36,7 +38,7 @@ def reports_view(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not request.user.has_perm(selectors.VIEW_REPORTS):
+        if not may(request.user, selectors.VIEW_REPORTS):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -21,6 +21,7 @@ from webinars.core.admin_utils import RelatedOnlyFilter
 from webinars.core.i18n import i18n_text
 from webinars.programme.admin_utils import SeriesScopedAdmin
 from webinars.programme.models import Series, Webinar
+from webinars.programme.rules import may
 from webinars.programme.selectors import series_for, webinars_for
 
 from .. import services, tasks
@@ -159,7 +160,7 @@ class CertificateAdmin(SeriesScopedAdmin, admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         context = {**(extra_context or {})}
-        if request.user.has_perm(ISSUE):
+        if may(request.user, ISSUE):
             context["mw_issue_url"] = reverse(self._url_name("issue"))
         return super().changelist_view(request, extra_context=context)
 
@@ -171,7 +172,7 @@ class CertificateAdmin(SeriesScopedAdmin, admin.ModelAdmin):
 
     def issue_view(self, request: HttpRequest) -> HttpResponse:
         """Issue the certificates due for one webinar (and its series) or a whole series, in the background."""
-        if not request.user.has_perm(ISSUE):
+        if not may(request.user, ISSUE):
             raise PermissionDenied
         form = IssueForm(request.POST or None, request=request)
         if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from webinars.core.admin_utils import RelatedOnlyFilter
 from webinars.core.languages import CONTENT_LANGUAGES
 from webinars.programme.admin_utils import ContentWidgetsMixin, SeriesScopedAdmin
 from webinars.programme.models import Series, Webinar
+from webinars.programme.rules import may
 
 from .. import services
 from ..models import CertificateSignature, CertificateTemplate
@@ -79,16 +80,16 @@ class CertificateSignatureInline(ContentWidgetsMixin, admin.StackedInline):
     fields = [("name", "order"), "role", "image"]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("certificates.view_certificates", obj)
+        return may(request.user, "certificates.view_certificates", obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(DESIGN, obj)
+        return may(request.user, DESIGN, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(DESIGN, obj)
+        return may(request.user, DESIGN, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(DESIGN, obj)
+        return may(request.user, DESIGN, obj)
 
 
 def enqueue_issue(request: HttpRequest, *, webinar: Webinar | None = None, series: Series | None = None) -> None:
@@ -131,7 +132,7 @@ class CertificateTemplateAdmin(SeriesScopedAdmin, ContentWidgetsMixin, admin.Mod
 
     @admin.action(description=_("Issue certificates for this webinar/series"))
     def issue_certificates(self, request: HttpRequest, queryset: QuerySet[CertificateTemplate]) -> None:
-        if not request.user.has_perm(ISSUE):
+        if not may(request.user, ISSUE):
             raise PermissionDenied
         count = 0
         for template in self.scope(request, queryset, ISSUE).select_related("series", "webinar"):

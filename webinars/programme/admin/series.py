@@ -14,7 +14,7 @@ from .. import services
 from ..admin_utils import ContentAdmin, SeriesScopedAdmin
 from ..forms import SeriesAdminForm
 from ..models import Series, SeriesRole
-from ..rules import is_active_superuser
+from ..rules import is_active_superuser, may
 
 
 def _told_staff(request: HttpRequest, user: Any, made_staff: bool) -> None:
@@ -54,7 +54,7 @@ class SeriesAdmin(SeriesScopedAdmin, ContentAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: Series | None) -> list:
         # The team is handed out by superusers here (the user picker lists every account).
-        return [SeriesRoleInline] if request.user.has_perm("programme.grant_any_role") else []
+        return [SeriesRoleInline] if may(request.user, "programme.grant_any_role") else []
 
     def view_on_site(self, obj: Series) -> str | None:
         return obj.get_absolute_url() if obj.is_published else None
@@ -85,19 +85,19 @@ class SeriesRoleAdmin(admin.ModelAdmin):
         return super().get_queryset(request) if is_active_superuser(request.user) else SeriesRole.objects.none()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("programme.grant_any_role")
+        return may(request.user, "programme.grant_any_role")
 
     def has_view_permission(self, request: HttpRequest, obj: SeriesRole | None = None) -> bool:
-        return request.user.has_perm("programme.grant_any_role")
+        return may(request.user, "programme.grant_any_role")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("programme.grant_any_role")
+        return may(request.user, "programme.grant_any_role")
 
     def has_change_permission(self, request: HttpRequest, obj: SeriesRole | None = None) -> bool:
-        return request.user.has_perm("programme.grant_any_role")
+        return may(request.user, "programme.grant_any_role")
 
     def has_delete_permission(self, request: HttpRequest, obj: SeriesRole | None = None) -> bool:
-        return request.user.has_perm("programme.grant_any_role")
+        return may(request.user, "programme.grant_any_role")
 
     def save_model(self, request: HttpRequest, obj: SeriesRole, form: ModelForm, change: bool) -> None:
         if change and {"user", "series"} & set(form.changed_data):

@@ -12,6 +12,7 @@ from webinars.core.i18n import i18n_text
 
 from ..admin_utils import ContentAdmin
 from ..models import Organisation, Person
+from ..rules import may
 
 PICK_PEOPLE = "programme.pick_people"
 
@@ -22,13 +23,13 @@ class SharedRecordAdmin(ContentAdmin):
     role_holders_may_add = False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) or request.user.has_perm(PICK_PEOPLE)
+        return super().has_module_permission(request) or may(request.user, PICK_PEOPLE)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_view_permission(request, obj) or request.user.has_perm(PICK_PEOPLE)
+        return super().has_view_permission(request, obj) or may(request.user, PICK_PEOPLE)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) or (self.role_holders_may_add and request.user.has_perm(PICK_PEOPLE))
+        return super().has_add_permission(request) or (self.role_holders_may_add and may(request.user, PICK_PEOPLE))
 
 
 @admin.register(Organisation)

@@ -18,6 +18,7 @@ from .. import services
 from ..admin_utils import ContentAdmin, ContentWidgetsMixin, SeriesScopedAdmin
 from ..forms import WebinarAdminForm
 from ..models import Webinar, WebinarLink, WebinarSpeaker
+from ..rules import may
 
 CHANGE = "programme.change_webinar"
 
@@ -28,16 +29,16 @@ class WebinarPartInline(ContentWidgetsMixin, admin.StackedInline):
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Webinar | None = None) -> bool:
-        return request.user.has_perm("programme.view_webinar", obj)
+        return may(request.user, "programme.view_webinar", obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Webinar | None = None) -> bool:
-        return request.user.has_perm(CHANGE, obj)
+        return may(request.user, CHANGE, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Webinar | None = None) -> bool:
-        return request.user.has_perm(CHANGE, obj)
+        return may(request.user, CHANGE, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Webinar | None = None) -> bool:
-        return request.user.has_perm(CHANGE, obj)
+        return may(request.user, CHANGE, obj)
 
 
 class WebinarSpeakerInline(WebinarPartInline):
@@ -132,7 +133,7 @@ class WebinarAdmin(SeriesScopedAdmin, ContentAdmin):
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Webinar], status: str) -> None:
         changed = 0
         for webinar in queryset.select_related("series"):
-            if webinar.status != status and request.user.has_perm(CHANGE, webinar):
+            if webinar.status != status and may(request.user, CHANGE, webinar):
                 services.webinar_set_status(webinar=webinar, status=status)
                 changed += 1
         self.message_user(request, STATUS_MESSAGES[status](changed) % {"count": changed}, messages.SUCCESS)

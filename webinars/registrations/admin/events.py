@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from webinars.programme.rules import may
+
 from ..models import Registration, RegistrationEvent
 
 Status = Registration.Status
@@ -30,7 +32,7 @@ class RegistrationEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("registrations.view_registrations", obj)
+        return may(request.user, "registrations.view_registrations", obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from webinars.core.admin_utils import AllValuesFilter, ReadOnlyAdminMixin
-from webinars.programme.rules import is_active_superuser
+from webinars.programme.rules import is_active_superuser, may
 from webinars.programme.selectors import series_for
 
 from ..models import OutgoingMessage, Registration
@@ -55,9 +55,9 @@ class OutgoingMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW)
+        return may(request.user, VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        if not request.user.has_perm(VIEW):
+        if not may(request.user, VIEW):
             return False
         return obj is None or is_active_superuser(request.user) or self.get_queryset(request).filter(pk=obj.pk).exists()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from webinars.core.admin_utils import AllValuesFilter, RelatedOnlyFilter, ScopedCountryFilter
 from webinars.programme.admin_utils import SeriesScopedAdmin
+from webinars.programme.rules import may
 
 from .. import services
 from ..models import Registration, RegistrationQuestion
@@ -92,7 +93,7 @@ class RegistrationAdmin(RegistrationActionsMixin, WebinarPagesMixin, SeriesScope
         return super().has_change_permission(request, obj) and (obj is None or not obj.is_erased)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(self.export_perm)
+        return may(request.user, self.export_perm)
 
     # -- change page --
 
@@ -102,9 +103,6 @@ class RegistrationAdmin(RegistrationActionsMixin, WebinarPagesMixin, SeriesScope
             # A fresh copy: the form has already set the new values on ``obj``.
             current = Registration.objects.get(pk=obj.pk)
             services.registration_correct_details(registration=current, data=changed, actor=request.user)
-
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
-        """Nothing else is written here (the audit log is read-only)."""
 
     @admin.display(description=_("answers to the series' questions"))
     def answers_display(self, obj: Registration) -> str:

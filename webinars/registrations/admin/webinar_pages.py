@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from webinars.programme.models import Webinar
+from webinars.programme.rules import may
 from webinars.programme.selectors import webinars_for
 
 from .. import services
@@ -30,7 +31,7 @@ class WebinarPagesMixin:
     def _webinar_tools(self, request: HttpRequest) -> dict[str, Any]:
         """Links to the message and recording pages when the list shows one webinar."""
         raw = request.GET.get(WEBINAR_PARAM, "")
-        if not raw.isdigit() or not request.user.has_perm(self.message_perm):
+        if not raw.isdigit() or not may(request.user, self.message_perm):
             return {}
         webinar = self._messageable_webinar(request, int(raw))
         if webinar is None:
@@ -42,7 +43,7 @@ class WebinarPagesMixin:
         }
 
     def _webinar_or_404(self, request: HttpRequest, webinar_id: int) -> Webinar:
-        if not request.user.has_perm(self.message_perm):
+        if not may(request.user, self.message_perm):
             raise PermissionDenied
         webinar = self._messageable_webinar(request, webinar_id)
         if webinar is None:
