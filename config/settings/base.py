@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    # django-rules; this app config also imports every app's ``rules.py`` at start-up.
+    "rules.apps.AutodiscoverRulesConfig",
     "webinars.core",
     "webinars.audit",
     "webinars.programme",
@@ -69,6 +71,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webinars.core.middleware.ViewerTimezoneMiddleware",
     "webinars.core.middleware.DomainErrorMiddleware",
+]
+
+# Series-scoped permissions are named rules (``<app>/rules.py``, django-rules); the model
+# backend stays for superusers and for the few model permissions still used (shared people
+# and organisations).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

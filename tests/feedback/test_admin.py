@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Permission
 
 from tests.factories import SeriesFactory
 from webinars.programme.models import SeriesRole
@@ -44,8 +43,7 @@ def superuser_client(client, django_user_model):
 @pytest.fixture
 def organiser_a(django_user_model, two_webinars):
     user = django_user_model.objects.create_user("organiser-a", "org-a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_webinars[0].series, user=user, role=SeriesRole.Role.ORGANISER)
-    user.user_permissions.set(Permission.objects.filter(codename="view_feedbackresponse"))
+    SeriesRole.objects.create(series=two_webinars[0].series, user=user, role=SeriesRole.Role.OWNER)
     return user
 
 
@@ -103,13 +101,20 @@ def test_organiser_sees_their_series_only(organiser_client, two_webinars):
     assert organiser_client.get(f"{RESPONSES}{mine.pk}/change/").status_code == 200
 
 
-def test_staff_without_the_permission_get_nothing(client, django_user_model, two_webinars):
-    user = django_user_model.objects.create_user("no-perm", "np@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_webinars[0].series, user=user)
+def test_staff_without_a_role_get_nothing_and_a_viewer_sees_the_anonymous_answers(client, django_user_model, two_webinars):
+    # Changed with the rules (issue 14): "view feedback response" is not ticked any more; any
+    # role on the series shows its anonymous answers, no role shows nothing.
+    user = django_user_model.objects.create_user("no-role", "np@example.org", "pw", is_staff=True)
     client.force_login(user)
     assert client.get(summary_url(two_webinars[0])).status_code == 403
     assert client.get(BY_WEBINAR).status_code == 403
     assert client.get(RESPONSES).status_code == 403
+    viewer = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
+    SeriesRole.objects.create(series=two_webinars[0].series, user=viewer, role=SeriesRole.Role.VIEWER)
+    client.force_login(viewer)
+    assert client.get(summary_url(two_webinars[0])).status_code == 200
+    assert client.get(summary_url(two_webinars[1])).status_code == 404
+    assert client.get(BY_WEBINAR).status_code == 200
 
 
 def test_nothing_can_be_added_changed_or_deleted(superuser_client, two_webinars):

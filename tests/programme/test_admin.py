@@ -361,7 +361,7 @@ def test_editor_sees_their_series_read_only_and_no_roles(editor_client, two_seri
 
 def test_organiser_changes_the_series_and_deletes_its_webinars(client, django_user_model, two_series):
     series_a, series_b, webinar_a, webinar_b = two_series
-    client.force_login(role_user(django_user_model, series_a, SeriesRole.Role.ORGANISER, "organiser"))
+    client.force_login(role_user(django_user_model, series_a, SeriesRole.Role.OWNER, "organiser"))
     url = f"/admin/programme/series/{series_a.pk}/change/"
     data = form_data(client.get(url).content.decode(), "series_form")
     data.update({"time_zone": "Asia/Bishkek"})

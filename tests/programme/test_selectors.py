@@ -170,7 +170,7 @@ def test_series_editable_by_roles_and_superusers():
     also_mine = SeriesFactory(slug="also-mine", is_published=False)
     theirs = SeriesFactory(slug="theirs")
     SeriesRole.objects.create(series=mine, user=editor, role=SeriesRole.Role.EDITOR)
-    SeriesRole.objects.create(series=also_mine, user=editor, role=SeriesRole.Role.ORGANISER)
+    SeriesRole.objects.create(series=also_mine, user=editor, role=SeriesRole.Role.OWNER)
     SeriesRole.objects.create(series=theirs, user=admin, role=SeriesRole.Role.EDITOR)
 
     assert set(selectors.series_editable_by(admin)) == {mine, also_mine, theirs}

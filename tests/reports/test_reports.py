@@ -40,12 +40,20 @@ from webinars.attendance.services import resolve_attendee
 from webinars.programme.models import Series, SeriesRole, Webinar
 from webinars.registrations import services as registration_services
 from webinars.registrations.models import Booking, Registration
-from webinars.reports import charts, selectors
+from webinars.reports import charts, selectors, services
 from webinars.reports import services as report_services
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+
+
+def fresh_report(scope: selectors.ReportScope) -> dict:
+    """The report as the views show it: refreshed by the service, then read by the selector."""
+    services.reach_refresh(scope=scope)
+    return selectors.reach_report(scope)
+
+
 Status = Registration.Status
 
 
@@ -144,11 +152,12 @@ def programme(db):
     alice = users.create_user("alice", password="pw", is_staff=True)
     bob = users.create_user("bob", password="pw", is_staff=True)
     carol = users.create_user("carol", password="pw", is_staff=False)
+    dave = users.create_user("dave", password="pw", is_staff=True)  # staff, but no role anywhere
     root = users.create_superuser("root", password="pw")
-    SeriesRole.objects.create(series=a, user=alice, role=SeriesRole.Role.ORGANISER)
-    SeriesRole.objects.create(series=b, user=bob, role=SeriesRole.Role.ORGANISER)
-    SeriesRole.objects.create(series=a, user=carol, role=SeriesRole.Role.ORGANISER)
-    return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "r": r, "alice": alice, "bob": bob, "carol": carol, "root": root}
+    SeriesRole.objects.create(series=a, user=alice, role=SeriesRole.Role.OWNER)
+    SeriesRole.objects.create(series=b, user=bob, role=SeriesRole.Role.OWNER)
+    SeriesRole.objects.create(series=a, user=carol, role=SeriesRole.Role.OWNER)
+    return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "r": r, "alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root}
 
 
 def _figures(report: dict) -> dict:
@@ -177,7 +186,7 @@ def _margin(report: dict, dimension: str) -> dict:
 
 
 def test_programme_wide_figures(programme):
-    report = selectors.reach_report(selectors.scope_programme(programme["root"]))
+    report = fresh_report(selectors.scope_programme(programme["root"]))
     assert _figures(report) == {
         "webinars": 3,
         "registrations": 12,
@@ -219,7 +228,7 @@ def test_programme_wide_figures(programme):
 
 
 def test_trend_per_webinar_by_date(programme):
-    report = selectors.reach_report(selectors.scope_programme(programme["root"]))
+    report = fresh_report(selectors.scope_programme(programme["root"]))
     rows = [
         (r["date"], r["title"], r["registrations"], r["confirmed"], r["attended"], r["walk_ins"], r["attendance_rate"])
         for r in report["webinars"]
@@ -232,7 +241,7 @@ def test_trend_per_webinar_by_date(programme):
 
 
 def test_series_figures(programme):
-    a = selectors.reach_report(selectors.scope_series(programme["a"]))
+    a = fresh_report(selectors.scope_series(programme["a"]))
     assert _figures(a) == {
         "webinars": 2,
         "registrations": 9,
@@ -246,7 +255,7 @@ def test_series_figures(programme):
         "returning_participants": 2,
         "erased": 2,
     }
-    b = selectors.reach_report(selectors.scope_series(programme["b"]))
+    b = fresh_report(selectors.scope_series(programme["b"]))
     assert _figures(b) == {
         "webinars": 1,
         "registrations": 3,
@@ -264,7 +273,7 @@ def test_series_figures(programme):
 
 
 def test_webinar_figures(programme):
-    report = selectors.reach_report(selectors.scope_webinar(programme["a2"]))
+    report = fresh_report(selectors.scope_webinar(programme["a2"]))
     assert _figures(report) == {
         "webinars": 1,
         "registrations": 4,
@@ -285,19 +294,19 @@ def test_webinar_figures(programme):
 
 def test_period(programme):
     root = programme["root"]
-    march = selectors.reach_report(selectors.scope_programme(root, date_from=D(2025, 3, 10), date_to=D(2025, 3, 31)))
+    march = fresh_report(selectors.scope_programme(root, date_from=D(2025, 3, 10), date_to=D(2025, 3, 31)))
     assert [r["title"] for r in march["webinars"]] == ["Webinar B1"]
     assert march["totals"]["registrations"] == 3
-    first_half = selectors.reach_report(selectors.scope_series(programme["a"], date_to=D(2025, 3, 31)))
+    first_half = fresh_report(selectors.scope_series(programme["a"], date_to=D(2025, 3, 31)))
     assert first_half["totals"]["registrations"] == 5
     assert first_half["totals"]["returning_participants"] == 0
-    nothing = selectors.reach_report(selectors.scope_programme(programme["alice"], date_from=D(2025, 3, 10), date_to=D(2025, 3, 31)))
+    nothing = fresh_report(selectors.scope_programme(programme["alice"], date_from=D(2025, 3, 10), date_to=D(2025, 3, 31)))
     assert nothing["totals"]["webinars"] == 0 and nothing["totals"]["registrations"] == 0
 
 
 def test_organiser_programme_is_their_series_only(programme):
-    alice = selectors.reach_report(selectors.scope_programme(programme["alice"]))
-    series_a = selectors.reach_report(selectors.scope_series(programme["a"]))
+    alice = fresh_report(selectors.scope_programme(programme["alice"]))
+    series_a = fresh_report(selectors.scope_series(programme["a"]))
     assert _figures(alice) == _figures(series_a)
     assert {r["series_id"] for r in alice["webinars"]} == {programme["a"].pk}
 
@@ -325,7 +334,7 @@ def test_certificates_issued_not_revoked(programme):
     assert selectors.certificate_figures(selectors.scope_webinar(programme["a1"]))["total"] == 1
     assert selectors.certificate_figures(selectors.scope_series(programme["b"]))["total"] == 0
     assert selectors.certificate_figures(selectors.scope_programme(programme["root"]))["total"] == 2
-    report = selectors.reach_report(selectors.scope_series(programme["a"]))
+    report = fresh_report(selectors.scope_series(programme["a"]))
     assert {i["key"]: i["value"] for i in selectors.summary_items(report)}["certificates"] == 2
 
 
@@ -354,9 +363,24 @@ def test_anonymous_is_sent_to_sign_in(client, programme):
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
 
 
-def test_not_staff_is_refused(client, programme):
+def test_without_a_role_is_refused_and_staff_plays_no_part(client, programme):
+    # Changed with the rules (issue 14): reports follow "reports.view_reports", so a role
+    # holder who is not staff (carol) sees her series' report, and staff without any role
+    # (dave) get 403, never a server error.
     client.force_login(programme["carol"])
-    assert client.get(reverse("reports:series", args=[programme["a"].pk])).status_code == 403
+    assert client.get(reverse("reports:series", args=[programme["a"].pk])).status_code == 200
+    client.force_login(programme["dave"])
+    for url in (reverse("reports:programme"), reverse("reports:series", args=[programme["a"].pk])):
+        assert client.get(url).status_code == 403
+
+
+def test_a_viewer_sees_the_report_of_their_series_only(client, programme, django_user_model):
+    viewer = django_user_model.objects.create_user("partner", password="pw")
+    SeriesRole.objects.create(series=programme["a"], user=viewer, role=SeriesRole.Role.VIEWER)
+    client.force_login(viewer)
+    assert client.get(reverse("reports:series", args=[programme["a"].pk])).status_code == 200
+    assert client.get(reverse("reports:series", args=[programme["b"].pk])).status_code == 404
+    assert client.get(reverse("reports:webinar", args=[programme["b1"].pk])).status_code == 404
 
 
 def test_organiser_cannot_see_another_series(client, programme):
@@ -520,7 +544,7 @@ def test_generate_synthetic_programme_small(capsys):
         consent_privacy_at=timezone.now(),
         status=Status.CONFIRMED,
     )
-    report = selectors.reach_report(selectors.ReportScope("programme"))
+    report = fresh_report(selectors.ReportScope("programme"))
     assert report["totals"]["registrations"] == 601
     assert 0.4 < report["totals"]["attendance_rate"] < 0.8
     with pytest.raises(CommandError):
@@ -548,11 +572,11 @@ def _from_scratch(scope) -> dict:
 
     for model in (ReachParticipant, ReachMargin, ReachPerson, ReachWebinar, ReachState):
         model.objects.all().delete()
-    return selectors.reach_report(scope)
+    return fresh_report(scope)
 
 
 def _same_as_from_scratch(scope) -> dict:
-    report = selectors.reach_report(scope)
+    report = fresh_report(scope)
     again = _from_scratch(scope)
     assert _figures(report) == _figures(again)
     assert report["breakdowns"] == again["breakdowns"]
@@ -563,7 +587,7 @@ def _same_as_from_scratch(scope) -> dict:
 def test_figures_follow_saved_and_deleted_rows(programme):
     scope = selectors.scope_programme(programme["root"])
     r = programme["r"]
-    selectors.reach_report(scope)  # computed once; later reports recompute only what changed
+    fresh_report(scope)  # computed once; later reports recompute only what changed
     # Through a service: its domain event marks the webinar stale.
     registration_services.registration_confirm_by_organiser(registration=r[12])
     # Repairs outside the services (a superuser's shell) send no event: they mark stale by hand.
@@ -586,7 +610,7 @@ def test_figures_follow_saved_and_deleted_rows(programme):
 
 def test_figures_follow_a_replaced_attendance_import(programme):
     scope = selectors.scope_series(programme["a"])
-    before = selectors.reach_report(scope)
+    before = fresh_report(scope)
     assert before["totals"]["attended"] == 9
     current = AttendanceImport.objects.get(webinar=programme["a2"], replaced_at__isnull=True)
     current.replaced_at = timezone.now()
@@ -599,7 +623,7 @@ def test_figures_follow_a_replaced_attendance_import(programme):
 
 def test_rows_inserted_in_bulk_are_noticed(programme):
     scope = selectors.scope_programme(programme["root"])
-    selectors.reach_report(scope)
+    fresh_report(scope)
     now = timezone.now()
     template = programme["r"][1]
     # bulk_create sends no signals: the new ids are found at report time.
@@ -637,7 +661,7 @@ def test_rows_inserted_in_bulk_are_noticed(programme):
 
 def test_deleting_a_webinar_recounts_its_people(programme):
     scope = selectors.scope_programme(programme["root"])
-    selectors.reach_report(scope)
+    fresh_report(scope)
     b1 = programme["b1"]
     Attendee.objects.filter(webinar=b1).delete()
     AttendanceImport.objects.filter(webinar=b1).delete()
@@ -649,7 +673,7 @@ def test_deleting_a_webinar_recounts_its_people(programme):
 
 
 def test_period_and_organiser_scopes_match_from_scratch(programme):
-    selectors.reach_report(selectors.scope_programme(programme["root"]))
+    fresh_report(selectors.scope_programme(programme["root"]))
     registration_services.registration_cancel(registration=programme["r"][6], notify=False)
     for scope in (
         selectors.scope_programme(programme["root"], date_from=D(2025, 3, 10)),
@@ -657,13 +681,12 @@ def test_period_and_organiser_scopes_match_from_scratch(programme):
         selectors.scope_webinar(programme["a2"]),
     ):
         _same_as_from_scratch(scope)
-    report = selectors.reach_report(selectors.scope_programme(programme["alice"]))
+    report = fresh_report(selectors.scope_programme(programme["alice"]))
     assert report["totals"]["confirmed"] == 6
     assert report["totals"]["unique_participants"] == 7
 
 
 def test_stale_webinars_and_refresh(programme):
-    from webinars.reports import services
 
     assert set(services.stale_webinars(None)) == {programme["a1"].pk, programme["a2"].pk, programme["b1"].pk}
     assert services.refresh_stale() == 3
@@ -676,8 +699,6 @@ def _direct(scope) -> dict:
     """The figures straight from registrations and attendees (the queries the reports ran before pre-aggregation)."""
     from django.db.models import Count, Q
     from django.db.models.functions import Lower
-
-    from webinars.reports import services
 
     registrations = selectors.scope_registrations(scope)
     attended = selectors.scope_attended(scope)
@@ -695,7 +716,7 @@ def _direct(scope) -> dict:
         )
     )
     figures["returning_participants"] = (
-        attended.values(person=services.attendee_key()).annotate(n=Count("webinar_id", distinct=True)).filter(n__gte=2).count()
+        attended.values(person=selectors.attendee_key()).annotate(n=Count("webinar_id", distinct=True)).filter(n__gte=2).count()
     )
     margins = {}
     for name in selectors.DIMENSIONS:
@@ -706,7 +727,7 @@ def _direct(scope) -> dict:
 
 
 def _check_against_direct(scope) -> None:
-    report = selectors.reach_report(scope)
+    report = fresh_report(scope)
     direct = _direct(scope)
     assert {k: report["totals"][k] for k in direct["figures"]} == direct["figures"]
     assert {name: _margin(report, name) for name in selectors.DIMENSIONS} == direct["margins"]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models import QuerySet
 
 from webinars.programme.models import Series, Webinar
-from webinars.programme.selectors import series_editable_by
+from webinars.programme.selectors import series_for
 from webinars.registrations.models import Registration
 
 from .models import AttendanceImport, Attendee
@@ -65,17 +65,14 @@ def attended_registrations(series: Series) -> dict[int, set[int]]:
 
 
 def imports_editable_by(user) -> QuerySet[AttendanceImport]:
+    """Imports whose attendees ``user`` may review (the rule "attendance.review_attendance")."""
     imports = AttendanceImport.objects.select_related("webinar", "webinar__series", "uploaded_by")
-    if user.is_superuser:
-        return imports
-    return imports.filter(webinar__series__in=series_editable_by(user))
+    return imports.filter(webinar__series__in=series_for(user, "attendance.review_attendance"))
 
 
 def webinars_editable_by(user) -> QuerySet[Webinar]:
-    webinars = Webinar.objects.select_related("series")
-    if user.is_superuser:
-        return webinars
-    return webinars.filter(series__in=series_editable_by(user))
+    """Webinars ``user`` may import a report for (the rule "attendance.import_attendance")."""
+    return Webinar.objects.select_related("series").filter(series__in=series_for(user, "attendance.import_attendance"))
 
 
 def registrations_by_id(ids) -> dict[int, Registration]:

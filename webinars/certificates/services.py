@@ -384,3 +384,14 @@ def certificates_erase_for_registration(*, registration: Registration, email: st
         transaction.on_commit(lambda name=old_file: _delete_file(name))
         log_action("certificate.erased", actor=actor, obj=certificate, webinar=certificate.webinar_id)
     return len(certificates)
+
+
+@transaction.atomic
+def certificate_design_save(*, design: CertificateTemplate, actor=None) -> CertificateTemplate:
+    """Store a certificate design as the organiser edited it (the back office's form).
+
+    Certificates already issued keep their PDF; "Regenerate PDF" applies a new design.
+    """
+    design.save()
+    logger.info("Certificate design %s saved by %s", design.pk, actor or "the system")
+    return design

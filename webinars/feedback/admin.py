@@ -2,9 +2,10 @@
 
 Who sees what
 -------------
-* A staff user needs the "view feedback response" permission (superusers need nothing)
-  and sees only webinars of series they may edit (``programme.selectors.series_editable_by``):
-  in the lists, the filters and the summary pages alike. Another series' summary is a 404.
+* The rule "feedback.view_feedback" (``feedback.rules``): every role of a series (owner,
+  editor, viewer) sees its answers, which are anonymous; superusers all. Nobody else sees
+  any, and another series' summary is a 404: in the lists, the filters and the summary
+  pages alike (``programme.selectors.series_for``).
 * Answers are shown without the registrant: neither list nor summary names the person,
   the e-mail address or the invitation behind an answer. Invitations have no admin page
   (their times would tell who answered what).
@@ -12,8 +13,6 @@ Who sees what
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -25,40 +24,27 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from webinars.core.admin_utils import ReadOnlyAdminMixin, RelatedOnlyFilter
+from webinars.programme.admin_utils import SeriesScopedAdmin
 from webinars.programme.models import Webinar
-from webinars.programme.selectors import series_editable_by
-from webinars.registrations.admin import RelatedOnlyFilter
+from webinars.programme.rules import may
+from webinars.programme.selectors import webinars_for
 
 from . import selectors
 from .models import FeedbackResponse, Rating, Usefulness, WebinarFeedback
 
-VIEW_PERMISSION = "feedback.view_feedbackresponse"
-
-
-def may_view_feedback(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_staff and request.user.has_perm(VIEW_PERMISSION)
-
-
-def scoped_webinars(request: HttpRequest) -> QuerySet[Webinar]:
-    webinars = Webinar.objects.select_related("series")
-    if not request.user.is_superuser:
-        webinars = webinars.filter(series__in=series_editable_by(request.user))
-    return webinars
+VIEW = "feedback.view_feedback"
 
 
 def summary_url(webinar_id: int) -> str:
     return reverse("admin:feedback_webinarfeedback_summary", args=[webinar_id])
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class _ReadOnly(ReadOnlyAdminMixin, SeriesScopedAdmin):
+    """Read-only, for every role of the series (the rule "feedback.view_feedback")."""
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    series_path = "webinar__series"
+    view_perm = VIEW
 
 
 @admin.register(FeedbackResponse)
@@ -71,17 +57,6 @@ class FeedbackResponseAdmin(_ReadOnly, admin.ModelAdmin):
     list_per_page = 100
     date_hierarchy = "created_at"
     fields = readonly_fields = ["webinar", "rating", "usefulness", "improve", "topics_next", "comments", "language", "created_at"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[FeedbackResponse]:
-        queryset = super().get_queryset(request)
-        if not request.user.is_superuser:
-            queryset = queryset.filter(webinar__series__in=series_editable_by(request.user))
-        return queryset
-
-    def has_view_permission(self, request: HttpRequest, obj: FeedbackResponse | None = None) -> bool:
-        if not super().has_view_permission(request, obj):
-            return False
-        return obj is None or request.user.is_superuser or scoped_webinars(request).filter(pk=obj.webinar_id).exists()
 
     @admin.display(description=_("written answers"), boolean=True)
     def has_text(self, obj: FeedbackResponse) -> bool:
@@ -102,19 +77,11 @@ class WebinarFeedbackAdmin(_ReadOnly, admin.ModelAdmin):
     list_select_related = ["series"]
     list_per_page = 100
     ordering = ["-start_date", "-id"]
+    series_path = "series"
     actions = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Webinar]:
-        queryset = super().get_queryset(request)
-        if not request.user.is_superuser:
-            queryset = queryset.filter(series__in=series_editable_by(request.user))
-        return selectors.webinars_with_feedback_figures(queryset)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_view_feedback(request) and (obj is None or scoped_webinars(request).filter(pk=obj.pk).exists())
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_view_feedback(request)
+        return selectors.webinars_with_feedback_figures(super().get_queryset(request))
 
     @admin.display(description=_("webinar"), ordering="start_date")
     def title_link(self, obj: Webinar) -> str:
@@ -143,9 +110,9 @@ class WebinarFeedbackAdmin(_ReadOnly, admin.ModelAdmin):
 
     def summary_view(self, request: HttpRequest, webinar_id: int) -> HttpResponse:
         """Counts, averages, distributions and the written answers of one webinar."""
-        if not may_view_feedback(request):
+        if not may(request.user, VIEW):
             raise PermissionDenied
-        webinar = scoped_webinars(request).filter(pk=webinar_id).first()
+        webinar = webinars_for(request.user, VIEW).filter(pk=webinar_id).first()
         if webinar is None:
             raise Http404
         summary = selectors.webinar_feedback_summary(webinar)

@@ -11,6 +11,7 @@ class ProgrammeConfig(AppConfig):
         from webinars.audit.display import register_labels
 
         from . import receivers  # noqa: F401 -- connects cache invalidation and slug history receivers
-        from .models import Webinar
+        from .models import SeriesRole, Webinar
 
         register_labels("status", Webinar.Status)
+        register_labels("role", SeriesRole.Role)

@@ -130,11 +130,17 @@ class SeriesSlug(models.Model):
 
 
 class SeriesRole(models.Model):
-    """What a user may do with one series. Organisers only see and edit series they have a role on."""
+    """What a user may do with one series (``programme.rules``): owner ⊇ editor ⊇ viewer.
+
+    Owner: everything, including the series' settings and its team. Editor: content,
+    registrations, messages, attendance, certificates. Viewer: read-only and aggregate
+    reports (e.g. a partner or donor), never personal data. Nobody sees a series without a role.
+    """
 
     class Role(models.TextChoices):
-        ORGANISER = "organiser", _("organiser")
+        OWNER = "owner", _("owner")
         EDITOR = "editor", _("editor")
+        VIEWER = "viewer", _("viewer")
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="series_roles")

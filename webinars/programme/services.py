@@ -8,6 +8,7 @@ model receivers (``receivers.py``) once the data is saved. State changes are log
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,8 +19,11 @@ from webinars.audit.services import log_action
 from webinars.core.errors import DomainError
 from webinars.core.timezones import get_zone, parse_time_zone
 
+from . import rules as series_rules
 from . import signals
-from .models import Series, SeriesSlug, Webinar, WebinarSlug
+from .models import Series, SeriesRole, SeriesSlug, Webinar, WebinarSlug
+
+logger = logging.getLogger(__name__)
 
 
 def series_slug_remember(*, series: Series) -> None:
@@ -109,3 +113,63 @@ def webinar_announce_move(*, webinar: Webinar, from_starts_at: dt.datetime | Non
     signals.webinar_moved.send(
         sender=Webinar, webinar=webinar, from_starts_at=from_starts_at, from_duration_minutes=from_duration_minutes, actor=actor
     )
+
+
+@transaction.atomic
+def webinar_save(*, webinar: Webinar, status_changed: bool = False, actor: Any = None) -> Webinar:
+    """Store a webinar as edited in a form: logged, a new time announced (``webinar_moved``), a
+    changed status through ``webinar_set_status`` (so publishing records when it happened and
+    its event is sent)."""
+    stored = Webinar.objects.filter(pk=webinar.pk).values("status", "starts_at", "duration_minutes").first() if webinar.pk else None
+    wanted_status = webinar.status
+    # The status changes last, through webinar_set_status, with its own log line and event.
+    if stored is None:
+        webinar.status = Webinar.Status.DRAFT
+    elif status_changed:
+        webinar.status = stored["status"]
+    webinar.save()
+    log_action("webinar.changed" if stored else "webinar.created", actor=actor, obj=webinar)
+    if stored is not None:
+        webinar_announce_move(
+            webinar=webinar, from_starts_at=stored["starts_at"], from_duration_minutes=stored["duration_minutes"], actor=actor
+        )
+    if webinar.status != wanted_status:
+        webinar_set_status(webinar=webinar, status=wanted_status, actor=actor)
+    return webinar
+
+
+@transaction.atomic
+def series_role_grant(*, series: Series, user: Any, role: str, actor: Any = None) -> tuple[SeriesRole, bool]:
+    """Give ``user`` the ``role`` on ``series`` (replacing the role they had); the role and whether
+    the user was just made staff.
+
+    A role is all a user needs to work on a series (``programme.rules``); no Django model
+    permission is ticked. Until the organisers' workspace exists, the Django admin is where
+    they work, and its sign-in checks ``is_staff``: so the grant makes the user staff. That is
+    the only thing ``is_staff`` gives here, never access to a series.
+    """
+    if role not in SeriesRole.Role.values:
+        raise DomainError(_("Unknown role."), field="role")
+    before = SeriesRole.objects.filter(series=series, user=user).values_list("role", flat=True).first()
+    granted, _created = SeriesRole.objects.update_or_create(series=series, user=user, defaults={"role": role})
+    if before != role:
+        action = "series.role_changed" if before else "series.role_granted"
+        log_action(action, actor=actor, obj=series, data={"user": str(user), "user_id": user.pk, "role": role, "from_role": before or ""})
+    made_staff = False
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        made_staff = True
+    series_rules.forget_series_roles(user)
+    return granted, made_staff
+
+
+@transaction.atomic
+def series_role_revoke(*, series: Series, user: Any, actor: Any = None) -> bool:
+    """Take ``user``'s role on ``series`` away; whether they had one. ``is_staff`` stays as it
+    is (the user may hold roles elsewhere, or be staff for another reason)."""
+    deleted, _rows = SeriesRole.objects.filter(series=series, user=user).delete()
+    series_rules.forget_series_roles(user)
+    if deleted:
+        log_action("series.role_revoked", actor=actor, obj=series, data={"user": str(user), "user_id": user.pk})
+    return bool(deleted)

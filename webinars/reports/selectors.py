@@ -4,9 +4,10 @@ A report reads small pre-aggregated tables (``models``), never registrations or 
 row by row: per webinar its counts (``ReachWebinar``), its groups by country, institution
 type, gender and language (``ReachMargin``) and who took part in it (``ReachParticipant``
 with ``ReachPerson``, which also holds each person's counts over the whole programme).
-Before reading them, ``refresh`` recomputes the scope's webinars whose registrations or
-attendance changed since (``services``: signals mark a webinar stale, rows inserted in bulk
-are found by id), with the same aggregate queries as before, per batch of webinars. So the
+Selectors only read: before a report is read, ``services.reach_refresh(scope=...)``
+recomputes the scope's webinars whose registrations or attendance changed since (signals
+mark a webinar stale, rows inserted in bulk are found by id), with the same aggregate
+queries as before, per batch of webinars; the report views call it. So the
 programme-wide report sums a few hundred rows per figure and counts people over one row
 per person; a series or period report counts people over its webinars' participant rows.
 The number of queries of a report is fixed: it does not grow with its webinars.
@@ -42,16 +43,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.core.languages import language_name
 from webinars.programme.models import Series, Webinar
-from webinars.programme.selectors import series_editable_by
+from webinars.programme.rules import is_active_superuser
+from webinars.programme.selectors import series_for
 from webinars.registrations.models import Gender, InstitutionType, Registration
-from webinars.reports import services
 from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachWebinar
 
 CONFIRMED = Registration.Status.CONFIRMED
@@ -86,13 +88,16 @@ class ReportScope:
 # --- scope ---------------------------------------------------------------------------------
 
 
+VIEW_REPORTS = "reports.view_reports"
+
+
 def reportable_series(user) -> QuerySet[Series]:
-    """Series whose reports ``user`` may see (the series they may edit; superusers all)."""
-    return series_editable_by(user)
+    """Series whose reports ``user`` may see (the rule "reports.view_reports": any role; superusers all)."""
+    return series_for(user, VIEW_REPORTS)
 
 
 def scope_programme(user, *, date_from: dt.date | None = None, date_to: dt.date | None = None) -> ReportScope:
-    series_ids = None if user.is_superuser else tuple(reportable_series(user).order_by("pk").values_list("pk", flat=True))
+    series_ids = None if is_active_superuser(user) else tuple(reportable_series(user).order_by("pk").values_list("pk", flat=True))
     return ReportScope("programme", series_ids=series_ids, date_from=date_from, date_to=date_to)
 
 
@@ -153,8 +158,20 @@ def scope_attended(scope: ReportScope) -> QuerySet[Attendee]:
 # --- person keys (who is the same person) --------------------------------------------------------
 
 
+def attendee_key():
+    """Who an attendee is: their registration's e-mail in lower case (an erased registration's
+    address is unique to its row), else the walk-in's e-mail in lower case, else the attendee
+    row itself."""
+    return Case(
+        When(registration__isnull=False, then=Lower("registration__email")),
+        When(email="", then=Concat(Value("attendee:"), Cast("id", output_field=CharField()))),
+        default=Lower("email"),
+        output_field=CharField(),
+    )
+
+
 def _attendee_key():
-    return services.attendee_key()
+    return attendee_key()
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -169,10 +186,12 @@ def _scope_ids(scope: ReportScope):
     return None if scope.is_everything else scope_webinars(scope).values("pk")
 
 
-def refresh(scope: ReportScope) -> int:
-    """Recomputes the pre-aggregated figures that are out of date, of every webinar (the person
-    counts over the whole programme serve the reports of large scopes)."""
-    return services.refresh_stale(None)
+def holds_most_registrations(scope: ReportScope) -> bool:
+    """Whether the report of ``scope`` counts people from the programme-wide per-person counts
+    (the whole programme, or webinars holding more than half of its registrations)."""
+    if scope.is_everything:
+        return True
+    return _mostly_everything([{"registrations": _reach(scope).aggregate(n=Sum("registrations"))["n"] or 0}])
 
 
 def _reach(scope: ReportScope) -> QuerySet:
@@ -180,10 +199,8 @@ def _reach(scope: ReportScope) -> QuerySet:
     return reach if scope.is_everything else reach.filter(webinar_id__in=_scope_ids(scope))
 
 
-def webinar_rows(scope: ReportScope, *, fresh: bool = False) -> list[dict]:
+def webinar_rows(scope: ReportScope) -> list[dict]:
     """Per webinar, by date: registrations, confirmed, attended, walk-ins and the rate (the trend)."""
-    if not fresh:
-        refresh(scope)
     webinars = list(
         scope_webinars(scope)
         .select_related("series")
@@ -277,14 +294,12 @@ def _people_by_complement(scope: ReportScope) -> dict:
     return {"unique": everyone["unique"] - int(lost_unique or 0), "returning": everyone["returning"] - int(lost_returning or 0)}
 
 
-def totals(scope: ReportScope, rows: list[dict], *, fresh: bool = False) -> dict:
+def totals(scope: ReportScope, rows: list[dict]) -> dict:
     """Totals of the per-webinar counts, plus the figures that are not sums (distinct people).
 
     Distinct lower-case addresses are distinct people (erasure gives each row an address of
     its own, "erased-<uuid>@erased.invalid", so erased rows are each one of them).
     """
-    if not fresh:
-        refresh(scope)
     summed = {
         key: sum(r[key] for r in rows) for key in ("registrations", "confirmed", "attended", "registered_attendees", "walk_ins", "erased")
     }
@@ -330,11 +345,9 @@ def dimension_title(dimension: str) -> str:
     }[dimension]
 
 
-def breakdowns(scope: ReportScope, *, fresh: bool = False) -> list[dict]:
+def breakdowns(scope: ReportScope) -> list[dict]:
     """Registrations, confirmed and registered attendees by country, institution type, gender
     and language, largest group first: sums of the webinars' groups (``ReachMargin``)."""
-    if not fresh:
-        refresh(scope)
     groups = ReachMargin.objects.order_by()
     if not scope.is_everything:
         groups = groups.filter(webinar_id__in=_scope_ids(scope))
@@ -437,14 +450,14 @@ def feedback_figures(scope: ReportScope) -> dict | None:
 
 
 def reach_report(scope: ReportScope) -> dict:
-    """Everything a report page or export shows, as plain dicts and lists."""
-    refresh(scope)
-    rows = webinar_rows(scope, fresh=True)
+    """Everything a report page or export shows, as plain dicts and lists (read as stored:
+    call ``services.reach_refresh(scope=scope)`` first for up-to-date figures)."""
+    rows = webinar_rows(scope)
     return {
         "scope": scope,
         "webinars": rows,
-        "totals": totals(scope, rows, fresh=True),
-        "breakdowns": breakdowns(scope, fresh=True),
+        "totals": totals(scope, rows),
+        "breakdowns": breakdowns(scope),
         "certificates": certificate_figures(scope),
         "feedback": feedback_figures(scope),
     }

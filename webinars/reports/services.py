@@ -17,17 +17,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Lower
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.audit.services import log_action
 from webinars.registrations.models import Registration
+from webinars.reports import selectors
 from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachState, ReachWebinar
+
+if TYPE_CHECKING:
+    from webinars.reports.selectors import ReportScope  # noqa: F401 -- for annotations
 
 CONFIRMED = Registration.Status.CONFIRMED
 DIMENSIONS = ("country", "institution_type", "gender", "language")
@@ -48,18 +52,6 @@ def attended_rows(webinar_ids: Iterable[int]):
         Attendee.objects.filter(webinar_id__in=ids, attended=True, attendance_import_id__in=current.values("pk"))
         .exclude(match=Attendee.Match.IGNORED)
         .order_by()
-    )
-
-
-def attendee_key():
-    """Who an attendee is: their registration's e-mail in lower case (an erased registration's
-    address is unique to its row), else the walk-in's e-mail in lower case, else the attendee
-    row itself."""
-    return Case(
-        When(registration__isnull=False, then=Lower("registration__email")),
-        When(email="", then=Concat(Value("attendee:"), Cast("id", output_field=CharField()))),
-        default=Lower("email"),
-        output_field=CharField(),
     )
 
 
@@ -152,7 +144,7 @@ def _refresh_batch(ids: list[int]) -> None:
     taking_part: dict[tuple[int, str], list[bool]] = {}
     for webinar_id, key in registrations.values_list("webinar_id", Lower("email")).distinct():
         taking_part.setdefault((webinar_id, key), [False, False])[0] = True
-    for webinar_id, key in attended.annotate(person=attendee_key()).values_list("webinar_id", "person").distinct():
+    for webinar_id, key in attended.annotate(person=selectors.attendee_key()).values_list("webinar_id", "person").distinct():
         taking_part.setdefault((webinar_id, key), [False, False])[1] = True
     keys = sorted({key for _w, key in taking_part})
     people: dict[str, int] = {}
@@ -224,3 +216,25 @@ def _series_of(webinar_id: int) -> int | None:
     from webinars.programme.models import Webinar
 
     return Webinar.objects.filter(pk=webinar_id).values_list("series_id", flat=True).first()
+
+
+def reach_refresh(*, scope: ReportScope) -> int:
+    """Bring the pre-aggregated figures up to date for a report of ``scope``; how many webinars
+    were recomputed. The report views call it before reading (``selectors.reach_report``).
+
+    The scope's own stale webinars always; every stale webinar of the programme when the
+    report counts people from the programme-wide per-person counts (the whole programme, or
+    a scope holding most of its registrations), which those webinars feed too.
+    """
+    stale = stale_webinars(None)  # one look for the whole programme: nothing more when all is fresh
+    if not stale:
+        return 0
+    if scope.is_everything:
+        refresh_reach(stale)
+        return len(stale)
+    in_scope = set(selectors.scope_webinars(scope).filter(pk__in=stale).values_list("pk", flat=True))
+    refresh_reach(in_scope)
+    if selectors.holds_most_registrations(scope):
+        refresh_reach(set(stale) - in_scope)
+        return len(stale)
+    return len(in_scope)

@@ -1,9 +1,10 @@
-"""Reach report pages and their exports, for organisers (staff) and superusers.
+"""Reach report pages and their exports, for every role of a series and superusers.
 
-Who sees what: a signed-in staff user sees the reports of the series they may edit
-(``programme.selectors.series_editable_by``), superusers every series; a series or
-webinar outside that answers 404, as if it did not exist. Anyone not signed in is sent
-to the back-office sign-in; a signed-in user who is not staff gets 403.
+Who sees what (the rule "reports.view_reports", ``reports.rules``): a signed-in user sees
+the reports of the series they hold any role on (owner, editor or viewer: the figures are
+aggregates, no personal data), superusers every series; a series or webinar outside that
+answers 404, as if it did not exist. Anyone not signed in is sent to the sign-in; a
+signed-in user without any role gets 403. ``is_staff`` plays no part.
 """
 
 from __future__ import annotations
@@ -22,24 +23,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from webinars.programme.rules import may
+
 from . import charts, exporters, selectors, services
 from .charts import Measure
 
 logger = logging.getLogger(__name__)
 
 
-def staff_reports(view):
-    """Signed in (else the back-office sign-in) and staff (else 403)."""
+def reports_view(view):
+    """Signed in (else the sign-in page) and holding "reports.view_reports" on some series (else 403)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not (request.user.is_active and request.user.is_staff):
+        if not may(request.user, selectors.VIEW_REPORTS):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
+
+
+def _report(scope: selectors.ReportScope) -> dict:
+    """The report of ``scope`` with up-to-date figures (the refresh writes; the selector reads)."""
+    services.reach_refresh(scope=scope)
+    return selectors.reach_report(scope)
 
 
 class PeriodForm(forms.Form):
@@ -146,11 +155,11 @@ def _render(request: HttpRequest, *, report: dict, title: str, filters: list[str
     )
 
 
-@staff_reports
+@reports_view
 def programme_report(request: HttpRequest) -> HttpResponse:
     form, date_from, date_to = _period(request)
     scope = selectors.scope_programme(request.user, date_from=date_from, date_to=date_to)
-    report = selectors.reach_report(scope)
+    report = _report(scope)
     series = list(selectors.reportable_series(request.user).order_by("is_sample", "slug").only("id", "title", "slug", "original_language"))
     return _render(
         request,
@@ -163,13 +172,13 @@ def programme_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_reports
+@reports_view
 def series_report(request: HttpRequest, series_id: int) -> HttpResponse:
     series = selectors.series_for_report(request.user, series_id)
     if series is None:
         raise Http404
     form, date_from, date_to = _period(request)
-    report = selectors.reach_report(selectors.scope_series(series, date_from=date_from, date_to=date_to))
+    report = _report(selectors.scope_series(series, date_from=date_from, date_to=date_to))
     return _render(
         request,
         report=report,
@@ -181,12 +190,12 @@ def series_report(request: HttpRequest, series_id: int) -> HttpResponse:
     )
 
 
-@staff_reports
+@reports_view
 def webinar_report(request: HttpRequest, webinar_id: int) -> HttpResponse:
     webinar = selectors.webinar_for_report(request.user, webinar_id)
     if webinar is None:
         raise Http404
-    report = selectors.reach_report(selectors.scope_webinar(webinar))
+    report = _report(selectors.scope_webinar(webinar))
     return _render(
         request,
         report=report,

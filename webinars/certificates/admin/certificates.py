@@ -1,17 +1,4 @@
-"""Certificates in the back office: designs, the list of issued certificates, issuing, revoking.
-
-Who may do what (as for registrations, see ``registrations.admin``):
-
-* Everybody but superusers sees only designs and certificates of series they may edit
-  (``programme.selectors.series_editable_by``), and chooses only among those series and
-  their webinars.
-* Certificates carry names, so the Django model permissions of this app are needed too:
-  "view certificate" to list them, "add certificate" to issue, "change certificate" to
-  revoke, correct a name or make the PDF again. Nobody adds or deletes one by hand:
-  certificates are issued from attendance (the "Issue certificates" page or the designs'
-  action, both run in the background) and end by revocation, which the public
-  verification page then shows.
-"""
+"""Issued certificates: the list, issuing, revoking, PDFs."""
 
 from __future__ import annotations
 
@@ -30,163 +17,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from webinars.core.admin_utils import RelatedOnlyFilter
 from webinars.core.i18n import i18n_text
-from webinars.core.languages import CONTENT_LANGUAGES
-from webinars.programme.admin import ContentWidgetsMixin
+from webinars.programme.admin_utils import SeriesScopedAdmin
 from webinars.programme.models import Series, Webinar
-from webinars.programme.selectors import series_editable_by
-from webinars.registrations.admin import RelatedOnlyFilter, in_scope
+from webinars.programme.rules import may
+from webinars.programme.selectors import series_for, webinars_for
 
-from . import services, tasks
-from .codes import normalise_code
-from .models import Certificate, CertificateSignature, CertificateTemplate
+from .. import services, tasks
+from ..codes import normalise_code
+from ..models import Certificate
+from .designs import ISSUE, enqueue_issue
 
-ISSUE_PERMISSION = "certificates.add_certificate"
-
-
-def _editable_webinars(request: HttpRequest) -> QuerySet[Webinar]:
-    return Webinar.objects.filter(series__in=series_editable_by(request.user)).select_related("series")
-
-
-# --- designs ---------------------------------------------------------------------------------
-
-
-class CertificateTemplateForm(forms.ModelForm):
-    """The printed languages as two choices (first, second) instead of raw JSON."""
-
-    first_language = forms.ChoiceField(label=_("first language"), choices=CONTENT_LANGUAGES, initial="en")
-    second_language = forms.ChoiceField(
-        label=_("second language"),
-        choices=[("", _("none: one language only")), *CONTENT_LANGUAGES],
-        required=False,
-        initial="ru",
-        help_text=_("Printed side by side with the first."),
-    )
-
-    class Meta:
-        model = CertificateTemplate
-        fields = [
-            "series",
-            "webinar",
-            "title",
-            "intro",
-            "webinar_text",
-            "series_text",
-            "body",
-            "organiser_logo",
-            "partner_logo",
-            "second_partner_logo",
-            "use_programme_logos",
-            "primary_colour",
-            "accent_colour",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        languages = list(self.instance.languages or []) if self.instance.pk else []
-        if languages:
-            self.initial["first_language"] = languages[0]
-            self.initial["second_language"] = languages[1] if len(languages) > 1 else ""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        first, second = data.get("first_language"), data.get("second_language")
-        if first and second == first:
-            self.add_error("second_language", _("Choose a different language, or none."))
-        self.instance.languages = [code for code in (first, second) if code]
-        return data
-
-
-class CertificateSignatureInline(ContentWidgetsMixin, admin.StackedInline):
-    model = CertificateSignature
-    extra = 0
-    max_num = 3
-    fields = [("name", "order"), "role", "image"]
-
-
-class _Scoped:
-    """Model permissions, and only for series the user may edit."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if not request.user.is_superuser:
-            queryset = queryset.filter(series__in=series_editable_by(request.user))
-        return queryset
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_view_permission(request, obj) and (obj is None or in_scope(request, obj.series_id))
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or in_scope(request, obj.series_id))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or in_scope(request, obj.series_id))
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs: Any):
-        if db_field.name == "series":
-            kwargs["queryset"] = series_editable_by(request.user)
-        elif db_field.name == "webinar":
-            kwargs["queryset"] = _editable_webinars(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-def _enqueue_issue(request: HttpRequest, *, webinar: Webinar | None = None, series: Series | None = None) -> None:
-    tasks.issue_certificates_after_commit(webinar=webinar, series=series, actor=request.user)
-
-
-@admin.register(CertificateTemplate)
-class CertificateTemplateAdmin(_Scoped, ContentWidgetsMixin, admin.ModelAdmin):
-    form = CertificateTemplateForm
-    list_display = ["__str__", "series", "webinar", "printed_languages", "updated_at"]
-    list_filter = [("series", RelatedOnlyFilter)]
-    list_select_related = ["series", "webinar"]
-    inlines = [CertificateSignatureInline]
-    fieldsets = [
-        (None, {"fields": ["series", "webinar", ("first_language", "second_language")]}),
-        (_("Wording (empty: the standard wording)"), {"fields": ["title", "intro", "webinar_text", "series_text", "body"]}),
-        (
-            _("Logos and colours"),
-            {
-                "fields": [
-                    "organiser_logo",
-                    "partner_logo",
-                    "second_partner_logo",
-                    "use_programme_logos",
-                    ("primary_colour", "accent_colour"),
-                ]
-            },
-        ),
-    ]
-    actions = ["issue_certificates"]
-
-    @admin.display(description=_("languages"))
-    def printed_languages(self, obj: CertificateTemplate) -> str:
-        return " + ".join(obj.languages or [])
-
-    @admin.action(description=_("Issue certificates for this webinar/series"))
-    def issue_certificates(self, request: HttpRequest, queryset: QuerySet[CertificateTemplate]) -> None:
-        if not request.user.has_perm(ISSUE_PERMISSION):
-            raise PermissionDenied
-        count = 0
-        for template in queryset.select_related("series", "webinar"):
-            if template.webinar_id:
-                _enqueue_issue(request, webinar=template.webinar)
-            else:
-                _enqueue_issue(request, series=template.series)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "Certificates are being issued for %(count)d webinar or series; participants receive them by e-mail.",
-                "Certificates are being issued for %(count)d webinars or series; participants receive them by e-mail.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-
-# --- issued certificates --------------------------------------------------------------------------
+REVOKE = "certificates.revoke_certificate"
 
 
 class RevokedFilter(admin.SimpleListFilter):
@@ -216,8 +59,8 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["webinar"].queryset = _editable_webinars(request).order_by("-start_date")
-        self.fields["series"].queryset = series_editable_by(request.user)
+        self.fields["webinar"].queryset = webinars_for(request.user, ISSUE).order_by("-start_date")
+        self.fields["series"].queryset = series_for(request.user, ISSUE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -227,7 +70,9 @@ class IssueForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(_Scoped, admin.ModelAdmin):
+class CertificateAdmin(SeriesScopedAdmin, admin.ModelAdmin):
+    view_perm = "certificates.view_certificates"
+    change_perm = REVOKE  # revoke, correct the name, make the PDF again
     list_display = ["code", "name_on_certificate", "kind", "subject", "issued_at", "valid", "has_pdf"]
     list_filter = ["kind", ("series", RelatedOnlyFilter), RevokedFilter]
     list_select_related = ["series"]
@@ -315,7 +160,7 @@ class CertificateAdmin(_Scoped, admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         context = {**(extra_context or {})}
-        if request.user.has_perm(ISSUE_PERMISSION):
+        if may(request.user, ISSUE):
             context["mw_issue_url"] = reverse(self._url_name("issue"))
         return super().changelist_view(request, extra_context=context)
 
@@ -327,11 +172,11 @@ class CertificateAdmin(_Scoped, admin.ModelAdmin):
 
     def issue_view(self, request: HttpRequest) -> HttpResponse:
         """Issue the certificates due for one webinar (and its series) or a whole series, in the background."""
-        if not request.user.has_perm(ISSUE_PERMISSION):
+        if not may(request.user, ISSUE):
             raise PermissionDenied
         form = IssueForm(request.POST or None, request=request)
         if request.method == "POST" and form.is_valid():
-            _enqueue_issue(request, webinar=form.cleaned_data.get("webinar"), series=form.cleaned_data.get("series"))
+            enqueue_issue(request, webinar=form.cleaned_data.get("webinar"), series=form.cleaned_data.get("series"))
             self.message_user(
                 request,
                 gettext(
@@ -359,7 +204,8 @@ class CertificateAdmin(_Scoped, admin.ModelAdmin):
         if not reason:
             self.message_user(request, gettext("Give a reason for revoking in the box next to the action."), messages.ERROR)
             return
-        done = sum(services.certificate_revoke(certificate=c, reason=reason, actor=request.user) for c in queryset.order_by("pk"))
+        allowed = self.scope(request, queryset, REVOKE).order_by("pk")
+        done = sum(services.certificate_revoke(certificate=c, reason=reason, actor=request.user) for c in allowed)
         self.message_user(
             request,
             ngettext("%(count)d certificate revoked.", "%(count)d certificates revoked.", done) % {"count": done},
@@ -368,7 +214,7 @@ class CertificateAdmin(_Scoped, admin.ModelAdmin):
 
     @admin.action(description=_("Regenerate PDF (with the registration's current name)"), permissions=["change"])
     def regenerate_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
-        ids = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+        ids = list(self.scope(request, queryset, REVOKE).filter(revoked_at__isnull=True).values_list("pk", flat=True))
         actor_id = request.user.pk
         if ids:
             transaction.on_commit(lambda: tasks.regenerate_certificates.enqueue(ids, actor_id))
