@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from webinars.core.selectors import forget_content_version
 
@@ -12,6 +13,16 @@ def _fresh_cache():
     yield
     cache.clear()
     forget_content_version()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Russian leaves its language
+    active in the thread (the locale middleware never deactivates it), so without this a
+    later test would depend on which test ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
