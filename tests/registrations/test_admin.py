@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -12,11 +11,19 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import SeriesFactory, WebinarFactory
+from tests.factories import (
+    RegistrationEventFactory,
+    RegistrationFactory,
+    RegistrationQuestionFactory,
+    SeriesFactory,
+    SeriesRoleFactory,
+    UserFactory,
+    WebinarFactory,
+)
 from tests.forms import form_data
 from webinars.programme.models import SeriesRole
 from webinars.registrations import selectors
-from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
+from webinars.registrations.models import OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +37,11 @@ NAMES = {
 }
 
 
-def make_registration(webinar, name: str, email: str, status: str = S.CONFIRMED, **fields) -> Registration:
-    now = timezone.now()
-    booking = Booking.objects.create(email=email)
-    fields.setdefault("country", "KZ")
-    fields.setdefault("institution_type", "state")
-    return Registration.objects.create(
-        booking=booking,
-        webinar=webinar,
-        email=email,
-        name=name,
-        status=status,
-        consent_privacy_at=now,
-        expires_at=now + dt.timedelta(days=1) if status == S.PENDING else None,
-        confirmed_at=now if status == S.CONFIRMED else None,
-        **fields,
-    )
+class AdminRegistrationFactory(RegistrationFactory):
+    """Registrations of the back-office tests come with a country and an institution type (for the filters and exports)."""
+
+    country = "KZ"
+    institution_type = "state"
 
 
 @pytest.fixture
@@ -62,18 +58,22 @@ def people(two_series):
     """Registrations in both series, in several scripts and states."""
     _a, _b, webinar_a, webinar_b = two_series
     return {
-        "dinara": make_registration(webinar_a, NAMES["ru"], "dinara@example.org", city="Алматы", organisation="Central State Museum"),
-        "anahit": make_registration(webinar_a, NAMES["hy"], "anahit@example.org", country="AM", organisation="History Museum of Armenia"),
-        "nino": make_registration(webinar_a, NAMES["ka"], "nino@example.org", country="GE", city="Tbilisi"),
-        "pending": make_registration(webinar_a, "Pending Person", "pending@example.org", S.PENDING),
-        "waiting": make_registration(webinar_a, "Waiting Person", "waiting@example.org", S.WAITLISTED),
-        "bob": make_registration(webinar_b, "Bob of Series B", "bob@example.org"),
+        "dinara": AdminRegistrationFactory(
+            webinar=webinar_a, name=NAMES["ru"], email="dinara@example.org", city="Алматы", organisation="Central State Museum"
+        ),
+        "anahit": AdminRegistrationFactory(
+            webinar=webinar_a, name=NAMES["hy"], email="anahit@example.org", country="AM", organisation="History Museum of Armenia"
+        ),
+        "nino": AdminRegistrationFactory(webinar=webinar_a, name=NAMES["ka"], email="nino@example.org", country="GE", city="Tbilisi"),
+        "pending": AdminRegistrationFactory(webinar=webinar_a, name="Pending Person", email="pending@example.org", status=S.PENDING),
+        "waiting": AdminRegistrationFactory(webinar=webinar_a, name="Waiting Person", email="waiting@example.org", status=S.WAITLISTED),
+        "bob": AdminRegistrationFactory(webinar=webinar_b, name="Bob of Series B", email="bob@example.org"),
     }
 
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    return UserFactory(superuser=True, username="root", email="root@example.org")
 
 
 @pytest.fixture
@@ -85,8 +85,8 @@ def admin_client(client, superuser):
 @pytest.fixture
 def staff_a(django_user_model, two_series):
     """Staff with a role on series A and the registrations app's model permissions."""
-    user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.ORGANISER)
+    user = UserFactory(username="organiser-a", email="a@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user, role=SeriesRole.Role.ORGANISER)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="registrations"))
     return user
 
@@ -191,9 +191,11 @@ def test_nobody_adds_or_deletes_registrations_here(admin_client, people):
 
 def test_change_page_shows_answers_readably_and_the_read_only_history(admin_client, two_series):
     webinar_a = two_series[2]
-    question = RegistrationQuestion.objects.create(series=webinar_a.series, label={"en": "Do you work with collections?"}, kind="yes_no")
-    registration = make_registration(webinar_a, "Asel", "asel@example.org", answers={str(question.pk): "yes", "999": "Old answer"})
-    RegistrationEvent.objects.create(registration=registration, action="registered", to_status=S.CONFIRMED)
+    question = RegistrationQuestionFactory(series=webinar_a.series, label={"en": "Do you work with collections?"}, kind="yes_no")
+    registration = AdminRegistrationFactory(
+        webinar=webinar_a, name="Asel", email="asel@example.org", answers={str(question.pk): "yes", "999": "Old answer"}
+    )
+    RegistrationEventFactory(registration=registration, action="registered", to_status=S.CONFIRMED)
     response = admin_client.get(f"{REGISTRATIONS}{registration.pk}/change/")
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
@@ -354,7 +356,13 @@ def test_xlsx_export_action(admin_client, people):
 
 
 def test_exports_never_turn_registrant_text_into_formulas(admin_client, two_series):
-    make_registration(two_series[2], '=HYPERLINK("http://evil.example","x")', "formula@example.org", city="+7 city", organisation="@org")
+    AdminRegistrationFactory(
+        webinar=two_series[2],
+        name='=HYPERLINK("http://evil.example","x")',
+        email="formula@example.org",
+        city="+7 city",
+        organisation="@org",
+    )
     _raw, rows = read_csv(admin_client.get(REGISTRATIONS + "export/csv/"))
     row = rows[2]
     assert row[header().index("Name")] == '\'=HYPERLINK("http://evil.example","x")'
@@ -472,8 +480,8 @@ def test_staff_cannot_message_another_series(staff_client, two_series, people):
 
 
 def test_series_role_without_model_permissions_is_not_enough(client, django_user_model, two_series, people):
-    user = django_user_model.objects.create_user("editor", "e@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user)
+    user = UserFactory(username="editor", email="e@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user)
     client.force_login(user)
     assert client.get(REGISTRATIONS).status_code == 403
     assert client.get(REGISTRATIONS + "export/csv/").status_code == 403
@@ -481,8 +489,8 @@ def test_series_role_without_model_permissions_is_not_enough(client, django_user
 
 
 def test_view_permission_lists_and_exports_but_changes_nothing(client, django_user_model, two_series, people):
-    user = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user)
+    user = UserFactory(username="viewer", email="v@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user)
     user.user_permissions.set(Permission.objects.filter(codename="view_registration"))
     client.force_login(user)
     html = client.get(REGISTRATIONS).content.decode()
@@ -514,8 +522,8 @@ def test_outgoing_messages_are_read_only_and_scoped(staff_client, people):
 
 def test_questions_are_scoped_to_the_series_the_user_may_edit(staff_client, two_series):
     series_a, series_b = two_series[0], two_series[1]
-    RegistrationQuestion.objects.create(series=series_a, label={"en": "Question of A"})
-    theirs = RegistrationQuestion.objects.create(series=series_b, label={"en": "Question of B"})
+    RegistrationQuestionFactory(series=series_a, label={"en": "Question of A"})
+    theirs = RegistrationQuestionFactory(series=series_b, label={"en": "Question of B"})
     url = "/admin/registrations/registrationquestion/"
     html = staff_client.get(url).content.decode()
     assert "Question of A" in html and "Question of B" not in html
@@ -544,11 +552,16 @@ def test_choice_question_needs_choices(admin_client, two_series):
 
 
 def test_registrant_markup_is_escaped_on_list_and_change_page(admin_client, two_series):
-    question = RegistrationQuestion.objects.create(series=two_series[0], label={"en": "Why?"})
-    registration = make_registration(
-        two_series[2], XSS, "xss@example.org", city=XSS, organisation='"><img src=x onerror=alert(2)>', answers={str(question.pk): XSS}
+    question = RegistrationQuestionFactory(series=two_series[0], label={"en": "Why?"})
+    registration = AdminRegistrationFactory(
+        webinar=two_series[2],
+        name=XSS,
+        email="xss@example.org",
+        city=XSS,
+        organisation='"><img src=x onerror=alert(2)>',
+        answers={str(question.pk): XSS},
     )
-    RegistrationEvent.objects.create(registration=registration, action="registered", to_status=S.CONFIRMED, note=XSS)
+    RegistrationEventFactory(registration=registration, action="registered", to_status=S.CONFIRMED, note=XSS)
     for url in (REGISTRATIONS, f"{REGISTRATIONS}{registration.pk}/change/", REGISTRATIONS + "?q=script"):
         html = admin_client.get(url).content.decode()
         assert XSS not in html and "<img src=x" not in html

@@ -27,14 +27,13 @@ import io
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import SeriesFactory, WebinarFactory
+from tests.factories import AttendanceImportFactory, SeriesFactory, SeriesRoleFactory, UserFactory, WebinarFactory
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.programme.models import Series, SeriesRole, Webinar
 from webinars.registrations.models import Booking, Registration
@@ -77,7 +76,7 @@ def _register(webinar, email, country, institution, gender, language, status, *,
 
 
 def _import(webinar, *, replaced=False) -> AttendanceImport:
-    return AttendanceImport.objects.create(
+    return AttendanceImportFactory(
         webinar=webinar,
         format=AttendanceImport.Format.GENERIC,
         file_name="report.csv",
@@ -137,14 +136,13 @@ def programme(db):
     for n in (10, 11):
         _attend(i3, r[n])
 
-    users = get_user_model().objects
-    alice = users.create_user("alice", password="pw", is_staff=True)
-    bob = users.create_user("bob", password="pw", is_staff=True)
-    carol = users.create_user("carol", password="pw", is_staff=False)
-    root = users.create_superuser("root", password="pw")
-    SeriesRole.objects.create(series=a, user=alice, role=SeriesRole.Role.ORGANISER)
-    SeriesRole.objects.create(series=b, user=bob, role=SeriesRole.Role.ORGANISER)
-    SeriesRole.objects.create(series=a, user=carol, role=SeriesRole.Role.ORGANISER)
+    alice = UserFactory(username="alice", is_staff=True)
+    bob = UserFactory(username="bob", is_staff=True)
+    carol = UserFactory(username="carol", is_staff=False)
+    root = UserFactory(superuser=True, username="root")
+    SeriesRoleFactory(series=a, user=alice, role=SeriesRole.Role.ORGANISER)
+    SeriesRoleFactory(series=b, user=bob, role=SeriesRole.Role.ORGANISER)
+    SeriesRoleFactory(series=a, user=carol, role=SeriesRole.Role.ORGANISER)
     return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "r": r, "alice": alice, "bob": bob, "carol": carol, "root": root}
 
 
