@@ -5,7 +5,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from tests.factories import AttendanceImportFactory, OrganisationFactory, SeriesFactory, WebinarFactory
+from tests.factories import AttendanceImportFactory, AttendeeFactory, OrganisationFactory, SeriesFactory, WebinarFactory
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.registrations.models import Registration
 
@@ -28,16 +28,9 @@ def current_import(webinar) -> AttendanceImport:
 
 
 def attend(registration: Registration, *, attended: bool = True, minutes: int = 80) -> Attendee:
-    webinar = registration.webinar
-    return Attendee.objects.create(
-        attendance_import=current_import(webinar),
-        webinar=webinar,
-        name=registration.name,
-        email=registration.email,
-        minutes=minutes,
-        attended=attended,
-        registration=registration,
-        match=Attendee.Match.EMAIL,
+    """``registration`` in the webinar's current attendance report, matched by e-mail."""
+    return AttendeeFactory(
+        attendance_import=current_import(registration.webinar), registration=registration, minutes=minutes, attended=attended
     )
 
 

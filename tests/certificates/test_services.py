@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests.certificates.conftest import attend, current_import, past_webinar, pdf_text
-from tests.factories import RegistrationFactory
+from tests.factories import AttendeeFactory, RegistrationFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
 from webinars.registrations import services as registration_services
@@ -71,9 +71,7 @@ def test_only_the_current_import_counts(webinar):
 def test_unmatched_attendee_gets_nothing(webinar):
     from webinars.attendance.models import Attendee
 
-    Attendee.objects.create(
-        attendance_import=current_import(webinar), webinar=webinar, name="Walk In", minutes=90, attended=True, match=Attendee.Match.WALK_IN
-    )
+    AttendeeFactory(attendance_import=current_import(webinar), name="Walk In", minutes=90, attended=True, match=Attendee.Match.WALK_IN)
     assert services.certificates_issue(webinar=webinar).webinar_certificates == 0
     assert not Certificate.objects.exists()
 

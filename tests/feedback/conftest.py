@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.factories import AttendanceImportFactory, RegistrationFactory, WebinarFactory
+from tests.factories import (
+    AttendanceImportFactory,
+    AttendeeFactory,
+    FeedbackInvitationFactory,
+    FeedbackResponseFactory,
+    RegistrationFactory,
+    WebinarFactory,
+)
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
 from webinars.registrations.models import Registration
@@ -31,27 +38,18 @@ def attendance(webinar, *registrations, replaced: bool = False, extra_unlinked: 
         replaced_at=timezone.now() if replaced else None,
     )
     for registration in registrations:
-        Attendee.objects.create(
-            attendance_import=the_import,
-            webinar=webinar,
-            name=registration.name,
-            email=registration.email,
-            minutes=80,
-            attended=True,
-            registration=registration,
-            match=Attendee.Match.EMAIL,
-        )
+        AttendeeFactory(attendance_import=the_import, registration=registration, minutes=80, attended=True)
     if extra_unlinked:
-        Attendee.objects.create(attendance_import=the_import, webinar=webinar, name="Walk In", minutes=60, match=Attendee.Match.WALK_IN)
+        AttendeeFactory(attendance_import=the_import, name="Walk In", minutes=60, attended=False, match=Attendee.Match.WALK_IN)
     return the_import
 
 
 def invite(registration) -> FeedbackInvitation:
-    return FeedbackInvitation.objects.create(registration=registration, webinar=registration.webinar, sent_at=timezone.now())
+    return FeedbackInvitationFactory(registration=registration)
 
 
 def answer(invitation: FeedbackInvitation, rating: int, usefulness: int | None = None, **texts) -> FeedbackResponse:
-    response = FeedbackResponse.objects.create(
+    response = FeedbackResponseFactory(
         webinar=invitation.webinar, invitation=invitation, rating=rating, usefulness=usefulness, language="en", **texts
     )
     FeedbackInvitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
