@@ -10,7 +10,7 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres lint bench browser-deps messages clean
+.PHONY: run test test-sqlite test-postgres lint typecheck bench browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,16 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  { echo "Could not install chromium (apt-get as root is needed)"; exit 1; }; }
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-the-check \
 	  ALLOWED_HOSTS=webinars.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## typecheck: mypy with django-stubs on every app's services, selectors and rules ([tool.mypy] in pyproject.toml)
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
 
 ## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis
 test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres

@@ -2,10 +2,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from tests.factories import SeriesFactory, WebinarFactory
-from webinars.registrations.models import Booking, Registration
+from tests.factories import RegistrationFactory, SeriesFactory, WebinarFactory
+from webinars.registrations.models import Registration
 
 FIXTURES = Path(__file__).parent / "fixtures"
 S = Registration.Status
@@ -13,21 +12,6 @@ S = Registration.Status
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
-
-
-def make_registration(webinar, name: str, email: str, status: str = S.CONFIRMED) -> Registration:
-    now = timezone.now()
-    booking = Booking.objects.create(email=email)
-    return Registration.objects.create(
-        booking=booking,
-        webinar=webinar,
-        email=email,
-        name=name,
-        status=status,
-        consent_privacy_at=now,
-        expires_at=now + dt.timedelta(days=1) if status == S.PENDING else None,
-        confirmed_at=now if status == S.CONFIRMED else None,
-    )
 
 
 @pytest.fixture
@@ -48,11 +32,11 @@ def webinar(db):
 def people(webinar):
     """Registrations as people typed their names on the registration form (several scripts)."""
     return {
-        "dinara": make_registration(webinar, "Динара Халикова", "dinara@example.org"),
-        "anahit": make_registration(webinar, "Անահիտ Սարգսյան", "anahit@example.org"),
-        "nino": make_registration(webinar, "Nino Beridze", "nino@example.org", S.PENDING),
-        "aigerim": make_registration(webinar, "Әйгерім Қасымова", "aigerim@example.org"),
-        "bakyt": make_registration(webinar, "Бакыт Ормонов", "bakyt@example.org"),
-        "farrukh": make_registration(webinar, "Farrukh Saidov", "farrukh@example.org"),
-        "lola": make_registration(webinar, "Lola Karimova", "lola@example.org", S.CANCELLED),
+        "dinara": RegistrationFactory(webinar=webinar, name="Динара Халикова", email="dinara@example.org"),
+        "anahit": RegistrationFactory(webinar=webinar, name="Անահիտ Սարգսյան", email="anahit@example.org"),
+        "nino": RegistrationFactory(webinar=webinar, name="Nino Beridze", email="nino@example.org", status=S.PENDING),
+        "aigerim": RegistrationFactory(webinar=webinar, name="Әйгерім Қасымова", email="aigerim@example.org"),
+        "bakyt": RegistrationFactory(webinar=webinar, name="Бакыт Ормонов", email="bakyt@example.org"),
+        "farrukh": RegistrationFactory(webinar=webinar, name="Farrukh Saidov", email="farrukh@example.org"),
+        "lola": RegistrationFactory(webinar=webinar, name="Lola Karimova", email="lola@example.org", status=S.CANCELLED),
     }

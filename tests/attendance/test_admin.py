@@ -6,12 +6,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import SeriesFactory, WebinarFactory
+from tests.factories import RegistrationFactory, SeriesFactory, SeriesRoleFactory, UserFactory, WebinarFactory
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.attendance.services import import_attendance
 from webinars.programme.models import SeriesRole
 
-from .conftest import fixture_bytes, make_registration
+from .conftest import fixture_bytes
 
 pytestmark = pytest.mark.django_db
 M = Attendee.Match
@@ -25,21 +25,21 @@ def upload(name: str) -> SimpleUploadedFile:
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+    client.force_login(UserFactory(superuser=True, username="root", email="root@example.org"))
     return client
 
 
 def staff(django_user_model, username: str, series, role: str = SeriesRole.Role.OWNER):
     """A user with ``role`` on ``series`` and no Django model permission (the rules suffice)."""
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=series, user=user, role=role)
+    user = UserFactory(username=username, email=f"{username}@example.org", is_staff=True)
+    SeriesRoleFactory(series=series, user=user, role=role)
     return user
 
 
 @pytest.fixture
 def other_webinar(db):
     webinar = WebinarFactory(series=SeriesFactory(slug="other-series"), slug="other", title={"en": "Other webinar"})
-    make_registration(webinar, "Bob Other", "bob@example.org")
+    RegistrationFactory(webinar=webinar, name="Bob Other", email="bob@example.org")
     return webinar
 
 

@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import RegistrationFactory
 from webinars.attendance import selectors
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.attendance.parsers import ParseError
 from webinars.attendance.services import AttendanceError, import_attendance, resolve_attendee
 from webinars.audit.selectors import log_entries_for
 
-from .conftest import fixture_bytes, make_registration
+from .conftest import fixture_bytes
 
 M = Attendee.Match
 BAKYT_LEFT_EARLY = b'"Apr 22, 2021 10:05:00","Apr 22, 2021 10:30:00",25'
@@ -180,7 +181,7 @@ def test_linking_a_second_device_counts_presence_together(webinar, people, admin
 def test_resolve_refuses_another_webinar_and_replaced_imports(webinar, people, admin_user):
     from tests.factories import WebinarFactory
 
-    other = make_registration(WebinarFactory(), "Farrukh Saidov", "farrukh@example.org")
+    other = RegistrationFactory(webinar=WebinarFactory(), name="Farrukh Saidov", email="farrukh@example.org")
     imported = zoom(webinar)
     phone = attendees(imported)["iPhone de Farrukh"]
     with pytest.raises(AttendanceError, match="another webinar"):
@@ -208,7 +209,7 @@ def test_attended_registrations_of_a_series_for_certificates(webinar, people):
 
     zoom(webinar)
     other = WebinarFactory(series=webinar.series, starts_at=dt.datetime(2021, 4, 29, 4, 0, tzinfo=dt.UTC), duration_minutes=60)
-    dinara_again = make_registration(other, "Dinara Khalikova", "dinara@example.org")
+    dinara_again = RegistrationFactory(webinar=other, name="Dinara Khalikova", email="dinara@example.org")
     text = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
     text += "Dinara,dinara@example.org,04/29/2021 10:00:00 AM,04/29/2021 11:00:00 AM,60\n"
     import_attendance(webinar=other, data=text.encode(), file_name="second.csv", fmt="zoom_meeting")

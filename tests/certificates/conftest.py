@@ -5,9 +5,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory, SeriesFactory, WebinarFactory
+from tests.factories import AttendanceImportFactory, AttendeeFactory, OrganisationFactory, SeriesFactory, WebinarFactory
 from webinars.attendance.models import AttendanceImport, Attendee
-from webinars.registrations.models import Booking, Registration
+from webinars.registrations.models import Registration
 
 NAMES = {
     "latin": "Dinara Khalikova",
@@ -19,40 +19,18 @@ NAMES = {
 NAMES["georgian"] = "ნინო ბერიძე"
 
 
-def make_registration(webinar, name: str, email: str, *, booking: Booking | None = None, **fields) -> Registration:
-    now = timezone.now()
-    booking = booking or Booking.objects.create(email=email, language=fields.get("language", "en"))
-    return Registration.objects.create(
-        booking=booking,
-        webinar=webinar,
-        email=email,
-        name=name,
-        status=Registration.Status.CONFIRMED,
-        consent_privacy_at=now,
-        confirmed_at=now,
-        **fields,
-    )
-
-
 def current_import(webinar) -> AttendanceImport:
     existing = AttendanceImport.objects.filter(webinar=webinar, replaced_at__isnull=True).first()
     if existing:
         return existing
     digest = hashlib.sha256(f"report-{webinar.pk}".encode()).hexdigest()
-    return AttendanceImport.objects.create(webinar=webinar, format="zoom_webinar", file_name="report.csv", sha256=digest)
+    return AttendanceImportFactory(webinar=webinar, format="zoom_webinar", file_name="report.csv", sha256=digest)
 
 
 def attend(registration: Registration, *, attended: bool = True, minutes: int = 80) -> Attendee:
-    webinar = registration.webinar
-    return Attendee.objects.create(
-        attendance_import=current_import(webinar),
-        webinar=webinar,
-        name=registration.name,
-        email=registration.email,
-        minutes=minutes,
-        attended=attended,
-        registration=registration,
-        match=Attendee.Match.EMAIL,
+    """``registration`` in the webinar's current attendance report, matched by e-mail."""
+    return AttendeeFactory(
+        attendance_import=current_import(registration.webinar), registration=registration, minutes=minutes, attended=attended
     )
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.certificates.conftest import attend, make_registration, past_webinar
-from tests.factories import SeriesFactory
+from tests.certificates.conftest import attend, past_webinar
+from tests.factories import CertificateTemplateFactory, RegistrationFactory, SeriesFactory, SeriesRoleFactory, UserFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate, CertificateTemplate
 from webinars.programme.models import SeriesRole
@@ -25,8 +25,8 @@ def world(db):
     series_b = SeriesFactory(slug="series-b", title={"en": "Series B"})
     webinar_a = past_webinar(series_a, 5, slug="alpha", title={"en": "Alpha webinar"})
     webinar_b = past_webinar(series_b, 5, slug="beta", title={"en": "Beta webinar"})
-    attend(make_registration(webinar_a, "Dinara Khalikova", "dinara@example.org"))
-    attend(make_registration(webinar_b, "Bob of Series B", "bob@example.org"))
+    attend(RegistrationFactory(webinar=webinar_a, name="Dinara Khalikova", email="dinara@example.org"))
+    attend(RegistrationFactory(webinar=webinar_b, name="Bob of Series B", email="bob@example.org"))
     return series_a, series_b, webinar_a, webinar_b
 
 
@@ -38,8 +38,8 @@ def issue(webinar) -> Certificate:
 
 @pytest.fixture
 def staff_a(django_user_model, world):
-    user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=world[0], user=user, role=SeriesRole.Role.OWNER)  # no model permission needed
+    user = UserFactory(username="organiser-a", email="a@example.org", is_staff=True)
+    SeriesRoleFactory(series=world[0], user=user, role=SeriesRole.Role.OWNER)  # no model permission needed
     return user
 
 
@@ -51,7 +51,7 @@ def staff_client(client, staff_a):
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+    client.force_login(UserFactory(superuser=True, username="root", email="root@example.org"))
     return client
 
 
@@ -106,8 +106,8 @@ def test_a_viewer_sees_no_certificates_and_issues_none(client, django_user_model
 
 def test_template_action_issues_for_its_webinar_or_series(staff_client, world, django_capture_on_commit_callbacks):
     series_a, series_b, _webinar_a, _webinar_b = world
-    template_a = CertificateTemplate.objects.create(series=series_a)
-    template_b = CertificateTemplate.objects.create(series=series_b)
+    template_a = CertificateTemplateFactory(series=series_a)
+    template_b = CertificateTemplateFactory(series=series_b)
     html = staff_client.get(TEMPLATES).content.decode()
     assert f"{TEMPLATES}{template_a.pk}/change/" in html and f"{TEMPLATES}{template_b.pk}/change/" not in html
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,9 +6,10 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from tests.certificates.conftest import NAMES, attend, make_registration, pdf_text
+from tests.certificates.conftest import NAMES, attend, pdf_text
+from tests.factories import CertificateSignatureFactory, CertificateTemplateFactory, RegistrationFactory
 from webinars.certificates import pdf, services
-from webinars.certificates.models import Certificate, CertificateSignature, CertificateTemplate
+from webinars.certificates.models import Certificate, CertificateTemplate
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _media(settings, tmp_path):
 
 
 def issue_one(webinar, name: str) -> Certificate:
-    attend(make_registration(webinar, name, f"{abs(hash(name))}@example.org"))
+    attend(RegistrationFactory(webinar=webinar, name=name, email=f"{abs(hash(name))}@example.org"))
     services.certificates_issue(webinar=webinar)
     services.certificates_render_and_send(Certificate.objects.all(), send=False)
     return Certificate.objects.get(name_on_certificate=name)
@@ -68,13 +69,13 @@ def test_segno_png_decodes_to_the_same_address():
 
 
 def test_template_wording_languages_and_signatures(webinar):
-    template = CertificateTemplate.objects.create(
+    template = CertificateTemplateFactory(
         series=webinar.series,
         languages=["ka", "en"],
         title={"ka": "სერტიფიკატი", "en": "Certificate of participation"},
         body={"en": "Programme of 90 minutes."},
     )
-    CertificateSignature.objects.create(template=template, name={"en": "Aigerim Sadykova"}, role={"en": "Director", "ka": "დირექტორი"})
+    CertificateSignatureFactory(template=template, name={"en": "Aigerim Sadykova"}, role={"en": "Director", "ka": "დირექტორი"})
     certificate = issue_one(webinar, NAMES["georgian"])
     text = " ".join(pdf_text(certificate.pdf.read()).split())
     assert "სერტიფიკატი" in text and "Certificate of participation" in text
@@ -84,8 +85,8 @@ def test_template_wording_languages_and_signatures(webinar):
 
 
 def test_webinar_design_overrides_the_series_design(webinar):
-    CertificateTemplate.objects.create(series=webinar.series, languages=["en"], title={"en": "Series design"})
-    CertificateTemplate.objects.create(series=webinar.series, webinar=webinar, languages=["en"], title={"en": "Webinar design"})
+    CertificateTemplateFactory(series=webinar.series, languages=["en"], title={"en": "Series design"})
+    CertificateTemplateFactory(series=webinar.series, webinar=webinar, languages=["en"], title={"en": "Webinar design"})
     text = pdf_text(issue_one(webinar, NAMES["latin"]).pdf.read())
     assert "Webinar design" in text and "Series design" not in text
 

@@ -5,7 +5,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tests.certificates.conftest import attend, current_import, make_registration, past_webinar, pdf_text
+from tests.certificates.conftest import attend, current_import, past_webinar, pdf_text
+from tests.factories import AttendeeFactory, RegistrationFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
 from webinars.registrations import services as registration_services
@@ -27,10 +28,10 @@ def issue_and_send(capture, **scope):
 
 
 def test_webinar_certificate_for_each_attended_registration(webinar):
-    dinara = make_registration(webinar, "Динара Халикова", "dinara@example.org")
-    asel = make_registration(webinar, "Әсел Нұрланқызы", "asel@example.org")
-    absent = make_registration(webinar, "Absent Person", "absent@example.org")
-    short = make_registration(webinar, "Short Stay", "short@example.org")
+    dinara = RegistrationFactory(webinar=webinar, name="Динара Халикова", email="dinara@example.org")
+    asel = RegistrationFactory(webinar=webinar, name="Әсел Нұрланқызы", email="asel@example.org")
+    absent = RegistrationFactory(webinar=webinar, name="Absent Person", email="absent@example.org")
+    short = RegistrationFactory(webinar=webinar, name="Short Stay", email="short@example.org")
     attend(dinara)
     attend(asel)
     attend(short, attended=False, minutes=5)
@@ -57,7 +58,7 @@ def test_webinar_certificate_for_each_attended_registration(webinar):
 
 
 def test_only_the_current_import_counts(webinar):
-    person = make_registration(webinar, "Dinara Khalikova", "dinara@example.org")
+    person = RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org")
     attend(person)
     old = current_import(webinar)
     old.replaced_at = timezone.now()
@@ -70,15 +71,13 @@ def test_only_the_current_import_counts(webinar):
 def test_unmatched_attendee_gets_nothing(webinar):
     from webinars.attendance.models import Attendee
 
-    Attendee.objects.create(
-        attendance_import=current_import(webinar), webinar=webinar, name="Walk In", minutes=90, attended=True, match=Attendee.Match.WALK_IN
-    )
+    AttendeeFactory(attendance_import=current_import(webinar), name="Walk In", minutes=90, attended=True, match=Attendee.Match.WALK_IN)
     assert services.certificates_issue(webinar=webinar).webinar_certificates == 0
     assert not Certificate.objects.exists()
 
 
 def test_issuing_again_issues_nothing_twice(webinar, django_capture_on_commit_callbacks):
-    person = make_registration(webinar, "Dinara Khalikova", "dinara@example.org")
+    person = RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org")
     attend(person)
     attend(person)  # the same registration matched twice in one report
     first = issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
@@ -92,7 +91,7 @@ def test_issuing_again_issues_nothing_twice(webinar, django_capture_on_commit_ca
 
 
 def test_database_refuses_a_second_certificate_for_a_registration(webinar):
-    person = make_registration(webinar, "Dinara Khalikova", "dinara@example.org")
+    person = RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org")
     attend(person)
     services.certificates_issue(webinar=webinar)
     first = Certificate.objects.get()
@@ -115,12 +114,12 @@ def test_series_certificate_after_enough_webinars(series, webinar, django_captur
     third = past_webinar(series, 2, title={"en": "Digital catalogues"})
     # Nino attends all three (one of them booked separately, with capitals in her address).
     for w, email in [(webinar, "nino@example.org"), (second, "Nino@Example.org"), (third, "nino@example.org")]:
-        attend(make_registration(w, "ნინო ბერიძე", email))
+        attend(RegistrationFactory(webinar=w, name="ნინო ბერიძე", email=email))
     # Nare attends one and misses one; Dinara registers twice but attends once.
-    attend(make_registration(webinar, "Նարե Հակոբյան", "nare@example.org"))
-    make_registration(second, "Նարե Հակոբյան", "nare@example.org")
-    attend(make_registration(third, "Dinara Khalikova", "dinara@example.org"))
-    make_registration(second, "Dinara Khalikova", "dinara@example.org")
+    attend(RegistrationFactory(webinar=webinar, name="Նարե Հակոբյան", email="nare@example.org"))
+    RegistrationFactory(webinar=second, name="Նարե Հակոբյան", email="nare@example.org")
+    attend(RegistrationFactory(webinar=third, name="Dinara Khalikova", email="dinara@example.org"))
+    RegistrationFactory(webinar=second, name="Dinara Khalikova", email="dinara@example.org")
 
     result = issue_and_send(django_capture_on_commit_callbacks, series_id=series.pk)
 
@@ -142,7 +141,7 @@ def test_series_certificate_after_enough_webinars(series, webinar, django_captur
 def test_no_series_certificate_without_a_threshold_or_below_it(series, webinar):
     second = past_webinar(series, 5)
     for w in (webinar, second):
-        attend(make_registration(w, "Dinara Khalikova", "dinara@example.org"))
+        attend(RegistrationFactory(webinar=w, name="Dinara Khalikova", email="dinara@example.org"))
     assert services.certificates_issue(series=series).series_certificates == 0  # no threshold set
     series.series_certificate_min_webinars = 3
     series.save()
@@ -153,7 +152,7 @@ def test_no_series_certificate_without_a_threshold_or_below_it(series, webinar):
 
 
 def test_email_has_the_pdf_attached_and_an_idempotency_key(webinar, django_capture_on_commit_callbacks):
-    person = make_registration(webinar, "Динара Халикова", "dinara@example.org", language="ru")
+    person = RegistrationFactory(webinar=webinar, name="Динара Халикова", email="dinara@example.org", language="ru")
     attend(person)
     issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
     certificate = Certificate.objects.get()
@@ -172,7 +171,7 @@ def test_email_has_the_pdf_attached_and_an_idempotency_key(webinar, django_captu
 
 
 def test_reissue_after_name_correction_keeps_the_code_and_changes_the_pdf(webinar, django_capture_on_commit_callbacks):
-    person = make_registration(webinar, "Dinara Halikova", "dinara@example.org")
+    person = RegistrationFactory(webinar=webinar, name="Dinara Halikova", email="dinara@example.org")
     attend(person)
     issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
     certificate = Certificate.objects.get()
@@ -195,7 +194,7 @@ def test_reissue_after_name_correction_keeps_the_code_and_changes_the_pdf(webina
 
 
 def test_regenerate_without_a_change_sends_nothing(webinar, django_capture_on_commit_callbacks):
-    attend(make_registration(webinar, "Dinara Khalikova", "dinara@example.org"))
+    attend(RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org"))
     issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
     certificate = Certificate.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -207,7 +206,7 @@ def test_regenerate_without_a_change_sends_nothing(webinar, django_capture_on_co
 
 
 def test_revoke(webinar, django_capture_on_commit_callbacks):
-    attend(make_registration(webinar, "Dinara Khalikova", "dinara@example.org"))
+    attend(RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org"))
     services.certificates_issue(webinar=webinar)
     certificate = Certificate.objects.get()
     assert services.certificate_revoke(certificate=certificate, reason="Attendance report was wrong")
@@ -223,7 +222,7 @@ def test_revoke(webinar, django_capture_on_commit_callbacks):
 
 
 def test_revoking_cancels_an_unsent_email(webinar):
-    attend(make_registration(webinar, "Dinara Khalikova", "dinara@example.org"))
+    attend(RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org"))
     services.certificates_issue(webinar=webinar)
     services.certificates_render_and_send(Certificate.objects.all())  # queued; not delivered (no commit in this test)
     certificate = Certificate.objects.get()
@@ -237,7 +236,7 @@ def test_revoking_cancels_an_unsent_email(webinar):
 def test_erasure_removes_name_and_address_and_revokes(series, webinar, django_capture_on_commit_callbacks):
     series.series_certificate_min_webinars = 1
     series.save()
-    person = make_registration(webinar, "Dinara Khalikova", "dinara@example.org")
+    person = RegistrationFactory(webinar=webinar, name="Dinara Khalikova", email="dinara@example.org")
     attend(person)
     issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
     assert Certificate.objects.count() == 2

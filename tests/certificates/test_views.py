@@ -6,7 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from tests.certificates.conftest import NAMES, attend, make_registration, past_webinar, pdf_text
+from tests.certificates.conftest import NAMES, attend, past_webinar, pdf_text
+from tests.factories import RegistrationFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
 from webinars.registrations.selectors import booking_manage_token
@@ -21,10 +22,10 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def person(webinar):
-    registration = make_registration(
-        webinar,
-        NAMES["kazakh"],
-        "asel.private@example.org",
+    registration = RegistrationFactory(
+        webinar=webinar,
+        name=NAMES["kazakh"],
+        email="asel.private@example.org",
         organisation="Central State Museum",
         city="Shymkent",
         position="Chief curator",
@@ -75,7 +76,7 @@ def test_series_certificate_lists_the_webinars(client, series, webinar):
     series.save()
     second = past_webinar(series, 3, title={"en": "Oral history"})
     for w in (webinar, second):
-        attend(make_registration(w, NAMES["armenian"], "nare@example.org"))
+        attend(RegistrationFactory(webinar=w, name=NAMES["armenian"], email="nare@example.org"))
     services.certificates_issue(series=series)
     certificate = Certificate.objects.get(kind="series")
     text = main_text(client.get(f"/verify/{certificate.code}/"))
@@ -141,7 +142,7 @@ def test_download_needs_the_manage_token(client, certificate, person):
     assert "no-store" in response["Cache-Control"]
     assert NAMES["kazakh"] in pdf_text(b"".join(response.streaming_content))
     # Never by code alone, nor with someone else's or a forged token.
-    other = make_registration(certificate.webinar, "Someone Else", "else@example.org")
+    other = RegistrationFactory(webinar=certificate.webinar, name="Someone Else", email="else@example.org")
     for path in (
         f"/certificates/{certificate.code}/pdf/",
         f"/r/{booking_manage_token(other.booking)}/certificates/{certificate.code}.pdf",
@@ -174,7 +175,7 @@ def test_self_service_page_lists_the_certificates(client, certificate, person):
 
 
 def test_self_service_page_without_certificates(client, webinar):
-    registration = make_registration(webinar, "No Show", "noshow@example.org", time_zone="UTC")
+    registration = RegistrationFactory(webinar=webinar, name="No Show", email="noshow@example.org", time_zone="UTC")
     html = client.get(f"/r/{booking_manage_token(registration.booking)}/").content.decode()
     assert "My certificates" not in html
 

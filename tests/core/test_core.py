@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
-from tests.factories import OrganisationFactory, PersonFactory, SeriesFactory, WebinarFactory
+from tests.factories import OrganisationFactory, PersonFactory, SeriesFactory, UserFactory, WebinarFactory
 from webinars.core import selectors as core_selectors
 from webinars.core.i18n import LazyI18nString, i18n_dict, i18n_text, localize, sanitize_html
 from webinars.core.models import ContentVersion
@@ -321,7 +321,7 @@ def test_signed_in_users_bypass_the_page_cache(client, db, django_user_model):
     series = SeriesFactory()
     url = series.get_absolute_url()
     client.get(url)
-    client.force_login(django_user_model.objects.create_user("organiser", password="pw"))
+    client.force_login(UserFactory(username="organiser"))
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200

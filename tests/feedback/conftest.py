@@ -7,29 +7,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.factories import WebinarFactory
+from tests.factories import (
+    AttendanceImportFactory,
+    AttendeeFactory,
+    FeedbackInvitationFactory,
+    FeedbackResponseFactory,
+    RegistrationFactory,
+    WebinarFactory,
+)
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
-from webinars.registrations.models import Booking, Registration
+from webinars.registrations.models import Registration
 
 S = Registration.Status
-
-
-def make_registration(webinar, email: str, status: str = S.CONFIRMED, *, name: str = "", language: str = "en", **fields) -> Registration:
-    now = timezone.now()
-    booking = Booking.objects.create(email=email, language=language)
-    return Registration.objects.create(
-        booking=booking,
-        webinar=webinar,
-        email=email,
-        name=name or email.split("@")[0].title(),
-        status=status,
-        language=language,
-        consent_privacy_at=now,
-        expires_at=now + dt.timedelta(days=1) if status == S.PENDING else None,
-        confirmed_at=now if status == S.CONFIRMED else None,
-        **fields,
-    )
 
 
 def ended_webinar(*, ago: dt.timedelta, now: dt.datetime | None = None, **fields):
@@ -40,7 +30,7 @@ def ended_webinar(*, ago: dt.timedelta, now: dt.datetime | None = None, **fields
 
 def attendance(webinar, *registrations, replaced: bool = False, extra_unlinked: bool = True) -> AttendanceImport:
     """An attendance import of ``webinar`` listing ``registrations`` (and a walk-in)."""
-    the_import = AttendanceImport.objects.create(
+    the_import = AttendanceImportFactory(
         webinar=webinar,
         format=AttendanceImport.Format.ZOOM_MEETING,
         file_name="report.csv",
@@ -48,27 +38,18 @@ def attendance(webinar, *registrations, replaced: bool = False, extra_unlinked: 
         replaced_at=timezone.now() if replaced else None,
     )
     for registration in registrations:
-        Attendee.objects.create(
-            attendance_import=the_import,
-            webinar=webinar,
-            name=registration.name,
-            email=registration.email,
-            minutes=80,
-            attended=True,
-            registration=registration,
-            match=Attendee.Match.EMAIL,
-        )
+        AttendeeFactory(attendance_import=the_import, registration=registration, minutes=80, attended=True)
     if extra_unlinked:
-        Attendee.objects.create(attendance_import=the_import, webinar=webinar, name="Walk In", minutes=60, match=Attendee.Match.WALK_IN)
+        AttendeeFactory(attendance_import=the_import, name="Walk In", minutes=60, attended=False, match=Attendee.Match.WALK_IN)
     return the_import
 
 
 def invite(registration) -> FeedbackInvitation:
-    return FeedbackInvitation.objects.create(registration=registration, webinar=registration.webinar, sent_at=timezone.now())
+    return FeedbackInvitationFactory(registration=registration)
 
 
 def answer(invitation: FeedbackInvitation, rating: int, usefulness: int | None = None, **texts) -> FeedbackResponse:
-    response = FeedbackResponse.objects.create(
+    response = FeedbackResponseFactory(
         webinar=invitation.webinar, invitation=invitation, rating=rating, usefulness=usefulness, language="en", **texts
     )
     FeedbackInvitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
@@ -83,9 +64,9 @@ def past_webinar(db):
 
 @pytest.fixture
 def invitation(past_webinar) -> FeedbackInvitation:
-    return invite(make_registration(past_webinar, "dinara@example.org", name="Динара Халикова"))
+    return invite(RegistrationFactory(webinar=past_webinar, email="dinara@example.org", name="Динара Халикова"))
 
 
 @pytest.fixture
 def ru_invitation(past_webinar) -> FeedbackInvitation:
-    return invite(make_registration(past_webinar, "aigul@example.org", name="Айгуль Сатпаева", language="ru"))
+    return invite(RegistrationFactory(webinar=past_webinar, email="aigul@example.org", name="Айгуль Сатпаева", language="ru"))

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import SeriesFactory
+from tests.factories import RegistrationFactory, SeriesFactory, SeriesRoleFactory, UserFactory
 from webinars.programme.models import SeriesRole
 
-from .conftest import answer, ended_webinar, invite, make_registration
+from .conftest import answer, ended_webinar, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -27,23 +27,23 @@ def two_webinars():
     """Series A's webinar with three invitations and two answers; series B's with one answer."""
     webinar_a = ended_webinar(ago=dt.timedelta(days=1), series=SeriesFactory(slug="series-a"), title={"en": "Alpha webinar"})
     webinar_b = ended_webinar(ago=dt.timedelta(days=1), series=SeriesFactory(slug="series-b"), title={"en": "Beta webinar"})
-    a = [invite(make_registration(webinar_a, f"a{n}@example.org", name=f"Person A{n}")) for n in range(3)]
+    a = [invite(RegistrationFactory(webinar=webinar_a, email=f"a{n}@example.org", name=f"Person A{n}")) for n in range(3)]
     answer(a[0], 5, 4, improve="Alpha improve <b>bold</b>", comments="Alpha comment")
     answer(a[1], 3, 2, topics_next="Alpha topic")
-    answer(invite(make_registration(webinar_b, "b0@example.org", name="Person B0")), 1, 1, comments="Beta secret comment")
+    answer(invite(RegistrationFactory(webinar=webinar_b, email="b0@example.org", name="Person B0")), 1, 1, comments="Beta secret comment")
     return webinar_a, webinar_b
 
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+    client.force_login(UserFactory(superuser=True, username="root", email="root@example.org"))
     return client
 
 
 @pytest.fixture
 def organiser_a(django_user_model, two_webinars):
-    user = django_user_model.objects.create_user("organiser-a", "org-a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_webinars[0].series, user=user, role=SeriesRole.Role.OWNER)
+    user = UserFactory(username="organiser-a", email="org-a@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_webinars[0].series, user=user, role=SeriesRole.Role.OWNER)
     return user
 
 
@@ -104,7 +104,7 @@ def test_organiser_sees_their_series_only(organiser_client, two_webinars):
 def test_staff_without_a_role_get_nothing_and_a_viewer_sees_the_anonymous_answers(client, django_user_model, two_webinars):
     # Changed with the rules (issue 14): "view feedback response" is not ticked any more; any
     # role on the series shows its anonymous answers, no role shows nothing.
-    user = django_user_model.objects.create_user("no-role", "np@example.org", "pw", is_staff=True)
+    user = UserFactory(username="no-role", email="np@example.org", is_staff=True)
     client.force_login(user)
     assert client.get(summary_url(two_webinars[0])).status_code == 403
     assert client.get(BY_WEBINAR).status_code == 403

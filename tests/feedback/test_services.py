@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from tests.factories import WebinarFactory
+from tests.factories import RegistrationFactory, WebinarFactory
 from webinars.feedback import services
 from webinars.feedback.models import FeedbackInvitation
 from webinars.programme.models import Webinar
@@ -17,7 +17,7 @@ from webinars.registrations import messaging
 from webinars.registrations import services as registration_services
 from webinars.registrations.models import OutgoingMessage
 
-from .conftest import S, attendance, ended_webinar, make_registration
+from .conftest import S, attendance, ended_webinar
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,19 @@ def invited_emails() -> set[str]:
 )
 def test_requests_go_out_from_one_hour_until_fourteen_days_after_the_end(ago, due):
     webinar = ended_webinar(ago=ago, now=NOW)
-    make_registration(webinar, "a@example.org")
+    RegistrationFactory(webinar=webinar, email="a@example.org")
     assert services.feedback_requests_queue_due(now=NOW) == (1 if due else 0)
     assert OutgoingMessage.objects.filter(kind="feedback_request").count() == (1 if due else 0)
 
 
 def test_only_confirmed_and_not_erased_registrants_are_invited():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    make_registration(webinar, "confirmed@example.org")
-    make_registration(webinar, "pending@example.org", S.PENDING)
-    make_registration(webinar, "waiting@example.org", S.WAITLISTED)
-    make_registration(webinar, "cancelled@example.org", S.CANCELLED)
-    make_registration(webinar, "expired@example.org", S.EXPIRED)
-    make_registration(webinar, "erased@example.org", erased_at=NOW)
+    RegistrationFactory(webinar=webinar, email="confirmed@example.org")
+    RegistrationFactory(webinar=webinar, email="pending@example.org", status=S.PENDING)
+    RegistrationFactory(webinar=webinar, email="waiting@example.org", status=S.WAITLISTED)
+    RegistrationFactory(webinar=webinar, email="cancelled@example.org", status=S.CANCELLED)
+    RegistrationFactory(webinar=webinar, email="expired@example.org", status=S.EXPIRED)
+    RegistrationFactory(webinar=webinar, email="erased@example.org", erased_at=NOW)
     assert services.feedback_requests_queue_due(now=NOW) == 1
     assert invited_emails() == {"confirmed@example.org"}
 
@@ -62,15 +62,15 @@ def test_only_confirmed_and_not_erased_registrants_are_invited():
 def test_without_attendance_data_every_confirmed_registrant_is_invited():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
     for n in range(3):
-        make_registration(webinar, f"p{n}@example.org")
+        RegistrationFactory(webinar=webinar, email=f"p{n}@example.org")
     assert services.feedback_requests_queue_due(now=NOW) == 3
 
 
 def test_with_attendance_data_only_those_who_attended_are_invited():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    came = make_registration(webinar, "came@example.org")
-    make_registration(webinar, "absent@example.org")
-    cancelled_but_came = make_registration(webinar, "cancelled@example.org", S.CANCELLED)
+    came = RegistrationFactory(webinar=webinar, email="came@example.org")
+    RegistrationFactory(webinar=webinar, email="absent@example.org")
+    cancelled_but_came = RegistrationFactory(webinar=webinar, email="cancelled@example.org", status=S.CANCELLED)
     attendance(webinar, came, cancelled_but_came)
     assert services.feedback_requests_queue_due(now=NOW) == 1
     assert invited_emails() == {"came@example.org"}
@@ -78,16 +78,16 @@ def test_with_attendance_data_only_those_who_attended_are_invited():
 
 def test_a_replaced_import_is_not_attendance_data():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    came = make_registration(webinar, "came@example.org")
-    make_registration(webinar, "absent@example.org")
+    came = RegistrationFactory(webinar=webinar, email="came@example.org")
+    RegistrationFactory(webinar=webinar, email="absent@example.org")
     attendance(webinar, came, replaced=True)
     assert services.feedback_requests_queue_due(now=NOW) == 2
 
 
 def test_the_current_import_counts_not_the_replaced_one():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    first = make_registration(webinar, "first@example.org")
-    second = make_registration(webinar, "second@example.org")
+    first = RegistrationFactory(webinar=webinar, email="first@example.org")
+    second = RegistrationFactory(webinar=webinar, email="second@example.org")
     attendance(webinar, first, replaced=True)
     attendance(webinar, second)
     services.feedback_requests_queue_due(now=NOW)
@@ -97,15 +97,15 @@ def test_the_current_import_counts_not_the_replaced_one():
 def test_attendance_of_another_webinar_does_not_count():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
     other = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    make_registration(webinar, "a@example.org")
-    attendance(other, make_registration(other, "b@example.org"))
+    RegistrationFactory(webinar=webinar, email="a@example.org")
+    attendance(other, RegistrationFactory(webinar=other, email="b@example.org"))
     services.feedback_requests_queue_due(now=NOW)
     assert invited_emails() == {"b@example.org", "a@example.org"}
 
 
 def test_queueing_is_idempotent():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    registrations = [make_registration(webinar, f"p{n}@example.org") for n in range(2)]
+    registrations = [RegistrationFactory(webinar=webinar, email=f"p{n}@example.org") for n in range(2)]
     assert services.feedback_requests_queue_due(now=NOW) == 2
     assert services.feedback_requests_queue_due(now=NOW) == 0
     assert services.feedback_requests_queue_due(now=NOW + dt.timedelta(days=1)) == 0
@@ -122,7 +122,7 @@ def test_queueing_is_idempotent():
 def test_a_message_queued_earlier_is_not_queued_twice():
     """Even if an invitation were lost, the idempotency key keeps the e-mail single."""
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    registration = make_registration(webinar, "a@example.org")
+    registration = RegistrationFactory(webinar=webinar, email="a@example.org")
     services.feedback_requests_queue_due(now=NOW)
     FeedbackInvitation.objects.all().delete()
     assert services.feedback_requests_queue_due(now=NOW) == 1  # a new invitation ...
@@ -132,7 +132,7 @@ def test_a_message_queued_earlier_is_not_queued_twice():
 @pytest.mark.parametrize("status", [Webinar.Status.CANCELLED, Webinar.Status.DRAFT, Webinar.Status.POSTPONED])
 def test_no_requests_for_webinars_that_are_not_published(status):
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW, status=status)
-    make_registration(webinar, "a@example.org")
+    RegistrationFactory(webinar=webinar, email="a@example.org")
     assert services.feedback_requests_queue_due(now=NOW) == 0
     assert not FeedbackInvitation.objects.exists()
 
@@ -140,13 +140,13 @@ def test_no_requests_for_webinars_that_are_not_published(status):
 def test_no_requests_for_webinars_whose_time_was_never_announced():
     webinar = WebinarFactory(starts_at=None, start_date=(NOW - dt.timedelta(days=3)).date())
     assert webinar.ends_at < NOW - dt.timedelta(days=1)
-    make_registration(webinar, "a@example.org")
+    RegistrationFactory(webinar=webinar, email="a@example.org")
     assert services.feedback_requests_queue_due(now=NOW) == 0
 
 
 def test_the_worker_runs_the_feedback_job():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    make_registration(webinar, "a@example.org")
+    RegistrationFactory(webinar=webinar, email="a@example.org")
     assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 1
     assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 0
 
@@ -156,7 +156,7 @@ def test_the_worker_runs_the_feedback_job():
 
 def _feedback_message(language: str) -> tuple[OutgoingMessage, FeedbackInvitation]:
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    registration = make_registration(webinar, f"{language}@example.org", language=language)
+    registration = RegistrationFactory(webinar=webinar, email=f"{language}@example.org", language=language)
     services.feedback_requests_queue_due(now=NOW)
     return OutgoingMessage.objects.get(registration=registration), FeedbackInvitation.objects.get(registration=registration)
 
@@ -185,7 +185,7 @@ def test_the_email_is_in_the_registrants_language():
 
 def test_the_email_is_delivered(django_capture_on_commit_callbacks):
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
-    make_registration(webinar, "a@example.org")
+    RegistrationFactory(webinar=webinar, email="a@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         services.feedback_requests_queue_due(now=NOW)
     assert [m.to for m in mail.outbox] == [["a@example.org"]]

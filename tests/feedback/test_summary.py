@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import RegistrationFactory
 from webinars.feedback.selectors import webinar_feedback_summary, webinars_with_feedback_figures
 from webinars.programme.models import Webinar
 
-from .conftest import answer, ended_webinar, invite, make_registration
+from .conftest import answer, ended_webinar, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_set(past_webinar):
     """Five invitations, four answers: ratings 5, 4, 4, 2; usefulness 5, 3, –, 3."""
-    invitations = [invite(make_registration(past_webinar, f"p{n}@example.org")) for n in range(5)]
+    invitations = [invite(RegistrationFactory(webinar=past_webinar, email=f"p{n}@example.org")) for n in range(5)]
     answer(invitations[0], 5, 5, improve="Longer Q&A", topics_next="Digitisation", comments="Great, thank you")
     answer(invitations[1], 4, 3, improve="Better sound")
     answer(invitations[2], 4, None, topics_next="Storage\nand conservation")
     answer(invitations[3], 2, 3)
     # Another webinar's answers count for that webinar only.
     other = ended_webinar(ago=dt.timedelta(days=2))
-    answer(invite(make_registration(other, "x@example.org")), 1, 1, comments="Other webinar")
+    answer(invite(RegistrationFactory(webinar=other, email="x@example.org")), 1, 1, comments="Other webinar")
     return past_webinar
 
 
@@ -54,7 +55,7 @@ def test_summary_of_a_webinar_without_feedback(past_webinar):
 
 
 def test_invitations_without_answers(past_webinar):
-    invite(make_registration(past_webinar, "a@example.org"))
+    invite(RegistrationFactory(webinar=past_webinar, email="a@example.org"))
     summary = webinar_feedback_summary(past_webinar)
     assert (summary["invitations"], summary["responses"], summary["response_rate"]) == (1, 0, 0.0)
 

@@ -6,10 +6,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import IntegrityError, transaction
 
+from tests.factories import RegistrationFactory
 from webinars.feedback import services
 from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
 
-from .conftest import answer, invite, make_registration
+from .conftest import answer, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def test_other_methods_are_refused(client, invitation):
 
 def test_answers_are_not_shown_to_other_participants(client, past_webinar, invitation):
     answer(invitation, 5, comments="Secret opinion of Dinara")
-    other = invite(make_registration(past_webinar, "other@example.org"))
+    other = invite(RegistrationFactory(webinar=past_webinar, email="other@example.org"))
     for page in (url(other), past_webinar.get_absolute_url(), "/"):
         response = client.get(page)
         assert response.status_code == 200

@@ -8,7 +8,15 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory, PersonFactory, SeriesFactory, WebinarFactory, WebinarSpeakerFactory
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    SeriesFactory,
+    SeriesRoleFactory,
+    UserFactory,
+    WebinarFactory,
+    WebinarSpeakerFactory,
+)
 from tests.forms import form_data
 from webinars.core.languages import CONTENT_LANGUAGE_CODES
 from webinars.programme.models import Organisation, Person, Series, SeriesRole, Webinar
@@ -43,7 +51,7 @@ def add_webinar_data(client, series: Series, **changes: object) -> dict[str, obj
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    return UserFactory(superuser=True, username="root", email="root@example.org")
 
 
 @pytest.fixture
@@ -62,8 +70,8 @@ def two_series():
 
 
 def role_user(django_user_model, series: Series, role: str = SeriesRole.Role.EDITOR, username: str = "editor"):
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=series, user=user, role=role)
+    user = UserFactory(username=username, email=f"{username}@example.org", is_staff=True)
+    SeriesRoleFactory(series=series, user=user, role=role)
     return user
 
 
@@ -79,7 +87,7 @@ def editor_client(client, django_user_model, two_series):
 def test_every_programme_admin_page_renders_for_a_superuser(admin_client, two_series, django_user_model):
     series_a, _series_b, webinar_a, _webinar_b = two_series
     speaker = WebinarSpeakerFactory(webinar=webinar_a)
-    role = SeriesRole.objects.create(series=series_a, user=django_user_model.objects.create_user("ed", is_staff=True))
+    role = SeriesRoleFactory(series=series_a, user=UserFactory(username="ed", is_staff=True))
     objects = {
         "organisation": series_a.organiser,
         "person": speaker.person,
@@ -383,7 +391,7 @@ def test_editor_does_not_delete_webinars(editor_client, two_series):
 
 
 def test_staff_without_a_role_sees_no_programme(client, django_user_model, two_series):
-    client.force_login(django_user_model.objects.create_user("nobody", is_staff=True))
+    client.force_login(UserFactory(username="nobody", is_staff=True))
     assert client.get(WEBINARS).status_code == 403
     assert client.get("/admin/programme/series/").status_code == 403
     assert WEBINARS not in client.get("/admin/").content.decode()
@@ -415,7 +423,7 @@ def test_people_and_organisations_are_shared(editor_client, two_series):
 def test_staff_with_model_permissions_edit_shared_records(client, django_user_model):
     from django.contrib.auth.models import Permission
 
-    user = django_user_model.objects.create_user("librarian", is_staff=True)
+    user = UserFactory(username="librarian", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["view_organisation", "change_organisation"]))
     organisation = OrganisationFactory()
     client.force_login(user)
@@ -429,7 +437,7 @@ def test_staff_with_model_permissions_edit_shared_records(client, django_user_mo
 
 def test_granting_a_role_makes_the_user_staff(admin_client, django_user_model):
     series = SeriesFactory()
-    user = django_user_model.objects.create_user("newcomer")
+    user = UserFactory(username="newcomer")
     response = admin_client.post("/admin/programme/seriesrole/add/", {"series": series.pk, "user": user.pk, "role": "editor"})
     assert response.status_code == 302
     user.refresh_from_db()

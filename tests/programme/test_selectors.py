@@ -3,9 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from tests.factories import PersonFactory, SeriesFactory, WebinarFactory, WebinarSpeakerFactory
+from tests.factories import PersonFactory, SeriesFactory, SeriesRoleFactory, UserFactory, WebinarFactory, WebinarSpeakerFactory
 from webinars.programme import selectors
 from webinars.programme.models import SeriesRole, Webinar
 
@@ -162,16 +161,15 @@ def test_person_webinars_are_public_and_newest_first():
 
 
 def test_series_editable_by_roles_and_superusers():
-    users = get_user_model().objects
-    admin = users.create_superuser("admin", "admin@example.org", "pw")
-    editor = users.create_user("editor", "editor@example.org", "pw")
-    stranger = users.create_user("stranger", "stranger@example.org", "pw")
+    admin = UserFactory(superuser=True, username="admin", email="admin@example.org")
+    editor = UserFactory(username="editor", email="editor@example.org")
+    stranger = UserFactory(username="stranger", email="stranger@example.org")
     mine = SeriesFactory(slug="mine")
     also_mine = SeriesFactory(slug="also-mine", is_published=False)
     theirs = SeriesFactory(slug="theirs")
-    SeriesRole.objects.create(series=mine, user=editor, role=SeriesRole.Role.EDITOR)
-    SeriesRole.objects.create(series=also_mine, user=editor, role=SeriesRole.Role.OWNER)
-    SeriesRole.objects.create(series=theirs, user=admin, role=SeriesRole.Role.EDITOR)
+    SeriesRoleFactory(series=mine, user=editor, role=SeriesRole.Role.EDITOR)
+    SeriesRoleFactory(series=also_mine, user=editor, role=SeriesRole.Role.OWNER)
+    SeriesRoleFactory(series=theirs, user=admin, role=SeriesRole.Role.EDITOR)
 
     assert set(selectors.series_editable_by(admin)) == {mine, also_mine, theirs}
     assert list(selectors.series_editable_by(editor).order_by("slug")) == [also_mine, mine]

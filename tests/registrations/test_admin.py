@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -12,13 +11,20 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import SeriesFactory, WebinarFactory
+from tests.factories import (
+    RegistrationFactory,
+    RegistrationQuestionFactory,
+    SeriesFactory,
+    SeriesRoleFactory,
+    UserFactory,
+    WebinarFactory,
+)
 from tests.forms import form_data
 from webinars.audit.selectors import log_entries_for
 from webinars.audit.services import log_action
 from webinars.programme.models import SeriesRole
 from webinars.registrations import selectors
-from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationQuestion
+from webinars.registrations.models import OutgoingMessage, Registration, RegistrationQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +38,11 @@ NAMES = {
 }
 
 
-def make_registration(webinar, name: str, email: str, status: str = S.CONFIRMED, **fields) -> Registration:
-    now = timezone.now()
-    booking = Booking.objects.create(email=email)
-    fields.setdefault("country", "KZ")
-    fields.setdefault("institution_type", "state")
-    return Registration.objects.create(
-        booking=booking,
-        webinar=webinar,
-        email=email,
-        name=name,
-        status=status,
-        consent_privacy_at=now,
-        expires_at=now + dt.timedelta(days=1) if status == S.PENDING else None,
-        confirmed_at=now if status == S.CONFIRMED else None,
-        **fields,
-    )
+class AdminRegistrationFactory(RegistrationFactory):
+    """Registrations of the back-office tests come with a country and an institution type (for the filters and exports)."""
+
+    country = "KZ"
+    institution_type = "state"
 
 
 @pytest.fixture
@@ -64,18 +59,22 @@ def people(two_series):
     """Registrations in both series, in several scripts and states."""
     _a, _b, webinar_a, webinar_b = two_series
     return {
-        "dinara": make_registration(webinar_a, NAMES["ru"], "dinara@example.org", city="Алматы", organisation="Central State Museum"),
-        "anahit": make_registration(webinar_a, NAMES["hy"], "anahit@example.org", country="AM", organisation="History Museum of Armenia"),
-        "nino": make_registration(webinar_a, NAMES["ka"], "nino@example.org", country="GE", city="Tbilisi"),
-        "pending": make_registration(webinar_a, "Pending Person", "pending@example.org", S.PENDING),
-        "waiting": make_registration(webinar_a, "Waiting Person", "waiting@example.org", S.WAITLISTED),
-        "bob": make_registration(webinar_b, "Bob of Series B", "bob@example.org"),
+        "dinara": AdminRegistrationFactory(
+            webinar=webinar_a, name=NAMES["ru"], email="dinara@example.org", city="Алматы", organisation="Central State Museum"
+        ),
+        "anahit": AdminRegistrationFactory(
+            webinar=webinar_a, name=NAMES["hy"], email="anahit@example.org", country="AM", organisation="History Museum of Armenia"
+        ),
+        "nino": AdminRegistrationFactory(webinar=webinar_a, name=NAMES["ka"], email="nino@example.org", country="GE", city="Tbilisi"),
+        "pending": AdminRegistrationFactory(webinar=webinar_a, name="Pending Person", email="pending@example.org", status=S.PENDING),
+        "waiting": AdminRegistrationFactory(webinar=webinar_a, name="Waiting Person", email="waiting@example.org", status=S.WAITLISTED),
+        "bob": AdminRegistrationFactory(webinar=webinar_b, name="Bob of Series B", email="bob@example.org"),
     }
 
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    return UserFactory(superuser=True, username="root", email="root@example.org")
 
 
 @pytest.fixture
@@ -87,8 +86,8 @@ def admin_client(client, superuser):
 @pytest.fixture
 def staff_a(django_user_model, two_series):
     """Staff with the owner role on series A (no Django model permission: the rules suffice)."""
-    user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.OWNER)
+    user = UserFactory(username="organiser-a", email="a@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user, role=SeriesRole.Role.OWNER)
     return user
 
 
@@ -192,8 +191,10 @@ def test_nobody_adds_or_deletes_registrations_here(admin_client, people):
 
 def test_change_page_shows_answers_readably_and_the_read_only_history(admin_client, two_series):
     webinar_a = two_series[2]
-    question = RegistrationQuestion.objects.create(series=webinar_a.series, label={"en": "Do you work with collections?"}, kind="yes_no")
-    registration = make_registration(webinar_a, "Asel", "asel@example.org", answers={str(question.pk): "yes", "999": "Old answer"})
+    question = RegistrationQuestionFactory(series=webinar_a.series, label={"en": "Do you work with collections?"}, kind="yes_no")
+    registration = AdminRegistrationFactory(
+        webinar=webinar_a, name="Asel", email="asel@example.org", answers={str(question.pk): "yes", "999": "Old answer"}
+    )
     log_action("registration.created", obj=registration, data={"from_status": "", "to_status": S.CONFIRMED})
     response = admin_client.get(f"{REGISTRATIONS}{registration.pk}/change/")
     assert response.status_code == 200
@@ -355,7 +356,13 @@ def test_xlsx_export_action(admin_client, people):
 
 
 def test_exports_never_turn_registrant_text_into_formulas(admin_client, two_series):
-    make_registration(two_series[2], '=HYPERLINK("http://evil.example","x")', "formula@example.org", city="+7 city", organisation="@org")
+    AdminRegistrationFactory(
+        webinar=two_series[2],
+        name='=HYPERLINK("http://evil.example","x")',
+        email="formula@example.org",
+        city="+7 city",
+        organisation="@org",
+    )
     _raw, rows = read_csv(admin_client.get(REGISTRATIONS + "export/csv/"))
     row = rows[2]
     assert row[header().index("Name")] == '\'=HYPERLINK("http://evil.example","x")'
@@ -475,8 +482,8 @@ def test_staff_cannot_message_another_series(staff_client, two_series, people):
 def test_a_viewer_role_sees_no_personal_data(client, django_user_model, two_series, people):
     # Changed with the rules (issue 14): the role decides, not Django model permissions. A
     # viewer (partner, donor) sees aggregate reports only, so every registration page is 403.
-    user = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.VIEWER)
+    user = UserFactory(username="viewer", email="v@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user, role=SeriesRole.Role.VIEWER)
     user.user_permissions.set(Permission.objects.filter(codename__in=["view_registration", "change_registration"]))
     client.force_login(user)
     assert client.get(REGISTRATIONS).status_code == 403
@@ -488,8 +495,8 @@ def test_a_viewer_role_sees_no_personal_data(client, django_user_model, two_seri
 
 def test_an_editor_role_needs_no_model_permission(client, django_user_model, two_series, people):
     # Changed with the rules (issue 14): before, "view registration" etc. had to be ticked too.
-    user = django_user_model.objects.create_user("editor", "e@example.org", "pw", is_staff=True)
-    SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.EDITOR)
+    user = UserFactory(username="editor", email="e@example.org", is_staff=True)
+    SeriesRoleFactory(series=two_series[0], user=user, role=SeriesRole.Role.EDITOR)
     client.force_login(user)
     html = client.get(REGISTRATIONS).content.decode()
     assert 'value="export_csv"' in html and 'value="confirm_registrations"' in html
@@ -521,8 +528,8 @@ def test_outgoing_messages_are_read_only_and_scoped(staff_client, people):
 
 def test_questions_are_scoped_to_the_series_the_user_may_edit(staff_client, two_series):
     series_a, series_b = two_series[0], two_series[1]
-    RegistrationQuestion.objects.create(series=series_a, label={"en": "Question of A"})
-    theirs = RegistrationQuestion.objects.create(series=series_b, label={"en": "Question of B"})
+    RegistrationQuestionFactory(series=series_a, label={"en": "Question of A"})
+    theirs = RegistrationQuestionFactory(series=series_b, label={"en": "Question of B"})
     url = "/admin/registrations/registrationquestion/"
     html = staff_client.get(url).content.decode()
     assert "Question of A" in html and "Question of B" not in html
@@ -551,9 +558,14 @@ def test_choice_question_needs_choices(admin_client, two_series):
 
 
 def test_registrant_markup_is_escaped_on_list_and_change_page(admin_client, two_series):
-    question = RegistrationQuestion.objects.create(series=two_series[0], label={"en": "Why?"})
-    registration = make_registration(
-        two_series[2], XSS, "xss@example.org", city=XSS, organisation='"><img src=x onerror=alert(2)>', answers={str(question.pk): XSS}
+    question = RegistrationQuestionFactory(series=two_series[0], label={"en": "Why?"})
+    registration = AdminRegistrationFactory(
+        webinar=two_series[2],
+        name=XSS,
+        email="xss@example.org",
+        city=XSS,
+        organisation='"><img src=x onerror=alert(2)>',
+        answers={str(question.pk): XSS},
     )
     log_action("registration.details_changed", obj=registration, data={"fields": [XSS], "reason": XSS})
     for url in (REGISTRATIONS, f"{REGISTRATIONS}{registration.pk}/change/", REGISTRATIONS + "?q=script"):

@@ -16,6 +16,7 @@ from tests.registrations.conftest import registration_data
 from webinars.registrations import services
 from webinars.registrations.models import Registration
 
+# Real commits: each thread has its own connection and sees only what the others committed.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 12

@@ -11,15 +11,22 @@ from webinars.audit.selectors import log_entries_for
 from webinars.registrations import messaging, services
 from webinars.registrations.models import OutgoingMessage, Registration
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 S = Registration.Status
 
 
-def register(webinar, **overrides):
-    return services.registration_create(webinar_id=webinar.pk, data=registration_data(**overrides))
+@pytest.fixture
+def register(django_capture_on_commit_callbacks):
+    """Register as a request does: once the registration commits, its on_commit callbacks (e-mail delivery) run."""
+
+    def call(webinar, **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.registration_create(webinar_id=webinar.pk, data=registration_data(**overrides))
+
+    return call
 
 
-def test_pending_until_email_confirmed_then_confirmed(webinar):
+def test_pending_until_email_confirmed_then_confirmed(webinar, register):
     result = register(webinar)
     assert result.created and result.status == S.PENDING
     registration = result.registrations[0]
@@ -33,13 +40,13 @@ def test_pending_until_email_confirmed_then_confirmed(webinar):
     assert actions == [("registration.created", "pending"), ("registration.email_confirmed", "confirmed")]
 
 
-def test_series_without_double_opt_in_confirms_at_once(open_webinar):
+def test_series_without_double_opt_in_confirms_at_once(open_webinar, register):
     result = register(open_webinar)
     assert result.status == S.CONFIRMED
     assert not OutgoingMessage.objects.filter(kind="confirm_request").exists()
 
 
-def test_capacity_counts_pending_and_confirmed_then_waitlists_in_order(webinar):
+def test_capacity_counts_pending_and_confirmed_then_waitlists_in_order(webinar, register):
     assert register(webinar, email="a@example.org").status == S.PENDING
     assert register(webinar, email="b@example.org").status == S.PENDING
     third = register(webinar, email="c@example.org")
@@ -48,7 +55,7 @@ def test_capacity_counts_pending_and_confirmed_then_waitlists_in_order(webinar):
     assert OutgoingMessage.objects.filter(kind="waitlisted").count() == 2
 
 
-def test_same_email_twice_answers_like_the_first_and_resends_link(webinar):
+def test_same_email_twice_answers_like_the_first_and_resends_link(webinar, register):
     first = register(webinar, email="Same@Example.org")
     second = register(webinar, email="same@example.org ")
     assert not second.created
@@ -57,7 +64,7 @@ def test_same_email_twice_answers_like_the_first_and_resends_link(webinar):
     assert OutgoingMessage.objects.filter(kind="manage_link").count() == 1
 
 
-def test_cancel_promotes_first_waitlisted(webinar):
+def test_cancel_promotes_first_waitlisted(webinar, register):
     a = register(webinar, email="a@example.org")
     register(webinar, email="b@example.org")
     c = register(webinar, email="c@example.org")
@@ -71,7 +78,7 @@ def test_cancel_promotes_first_waitlisted(webinar):
     assert OutgoingMessage.objects.filter(kind="promoted", registration=c_reg).count() == 1
 
 
-def test_promoted_unverified_person_gets_a_pending_hold(webinar):
+def test_promoted_unverified_person_gets_a_pending_hold(webinar, register):
     a = register(webinar, email="a@example.org")
     register(webinar, email="b@example.org")
     register(webinar, email="c@example.org")
@@ -80,7 +87,7 @@ def test_promoted_unverified_person_gets_a_pending_hold(webinar):
     assert c.status == S.PENDING and c.expires_at is not None
 
 
-def test_expiry_frees_seats_for_the_waiting_list(webinar):
+def test_expiry_frees_seats_for_the_waiting_list(webinar, register):
     now = timezone.now()
     register(webinar, email="a@example.org")
     register(webinar, email="b@example.org")
@@ -91,12 +98,12 @@ def test_expiry_frees_seats_for_the_waiting_list(webinar):
     assert Registration.objects.get(email="c@example.org").status == S.PENDING
 
 
-def test_unlimited_capacity_never_waitlists(open_webinar):
+def test_unlimited_capacity_never_waitlists(open_webinar, register):
     for i in range(30):
         assert register(open_webinar, email=f"p{i}@example.org").status == S.CONFIRMED
 
 
-def test_closed_past_cancelled_and_draft_webinars_refuse(db):
+def test_closed_past_cancelled_and_draft_webinars_refuse(db, register):
     past = WebinarFactory(starts_at=timezone.now() - dt.timedelta(days=1))
     cancelled = WebinarFactory(status="cancelled")
     draft = WebinarFactory(status="draft")
@@ -118,7 +125,7 @@ def test_series_booking_registers_for_every_upcoming_webinar(webinar):
     assert set(Registration.objects.values_list("status", flat=True)) == {S.CONFIRMED}
 
 
-def test_erase_keeps_aggregate_fields_and_drops_identity(open_webinar):
+def test_erase_keeps_aggregate_fields_and_drops_identity(open_webinar, register):
     result = register(open_webinar)
     services.booking_erase(booking=result.booking)
     registration = Registration.objects.get()
@@ -130,7 +137,7 @@ def test_erase_keeps_aggregate_fields_and_drops_identity(open_webinar):
     assert not OutgoingMessage.objects.filter(to_email__icontains="dinara").exists()
 
 
-def test_join_records_click_and_returns_meeting_only_when_confirmed(webinar):
+def test_join_records_click_and_returns_meeting_only_when_confirmed(webinar, register):
     result = register(webinar)
     registration = result.registrations[0]
     assert services.registration_join(registration=registration) is None  # pending
@@ -142,7 +149,7 @@ def test_join_records_click_and_returns_meeting_only_when_confirmed(webinar):
     assert registration.join_count == 2 and registration.join_clicked_at is not None
 
 
-def test_reminders_due_once_per_offset_and_not_before_confirmation(open_webinar):
+def test_reminders_due_once_per_offset_and_not_before_confirmation(open_webinar, register):
     starts = timezone.now() + dt.timedelta(hours=30)
     open_webinar.starts_at = starts
     open_webinar.save()
@@ -160,7 +167,7 @@ def test_reminders_due_once_per_offset_and_not_before_confirmation(open_webinar)
     assert len(keys) == 3
 
 
-def test_failed_delivery_is_retried_with_backoff(open_webinar, settings):
+def test_failed_delivery_is_retried_with_backoff(open_webinar, settings, register):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
     register(open_webinar)
@@ -176,7 +183,7 @@ def test_failed_delivery_is_retried_with_backoff(open_webinar, settings):
     assert message.status == OutgoingMessage.Status.SENT
 
 
-def test_delivering_twice_sends_once(open_webinar, mailoutbox):
+def test_delivering_twice_sends_once(open_webinar, mailoutbox, register):
     register(open_webinar)
     message = OutgoingMessage.objects.get(kind="confirmed")
     assert message.status == OutgoingMessage.Status.SENT

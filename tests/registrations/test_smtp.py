@@ -14,7 +14,8 @@ from tests.registrations.conftest import registration_data
 from webinars.registrations import messaging, services
 from webinars.registrations.models import OutgoingMessage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Delivery runs on commit; the tests run those callbacks with django_capture_on_commit_callbacks.
+pytestmark = pytest.mark.django_db
 
 
 class Inbox:
@@ -46,8 +47,9 @@ def smtp_inbox():
         controller.stop()
 
 
-def test_confirmation_flow_over_real_smtp(smtp_inbox, webinar):
-    result = services.registration_create(webinar_id=webinar.pk, data=registration_data(name="Նարե Հակոբյան", email="nare@example.am"))
+def test_confirmation_flow_over_real_smtp(smtp_inbox, webinar, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # messages are delivered once the registration commits
+        result = services.registration_create(webinar_id=webinar.pk, data=registration_data(name="Նարե Հակոբյան", email="nare@example.am"))
     assert len(smtp_inbox.messages) == 1
     request = smtp_inbox.messages[0]
     assert request["To"] == "nare@example.am"
@@ -56,7 +58,8 @@ def test_confirmation_flow_over_real_smtp(smtp_inbox, webinar):
     html = request.get_body(("html",)).get_content()
     assert "/r/confirm/" in text and "/r/confirm/" in html
 
-    services.booking_confirm_email(booking=result.booking)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_confirm_email(booking=result.booking)
     confirmed = smtp_inbox.messages[-1]
     assert "You are registered" in confirmed["Subject"]
     body = confirmed.get_body(("plain",)).get_content()
@@ -72,9 +75,10 @@ def test_confirmation_flow_over_real_smtp(smtp_inbox, webinar):
     assert OutgoingMessage.objects.filter(status="sent").count() == 2
 
 
-def test_smtp_outage_only_delays_delivery(smtp_inbox, open_webinar, settings):
+def test_smtp_outage_only_delays_delivery(smtp_inbox, open_webinar, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_PORT = free_port()  # nothing listens there: the outage
-    services.registration_create(webinar_id=open_webinar.pk, data=registration_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(webinar_id=open_webinar.pk, data=registration_data())
     message = OutgoingMessage.objects.get()
     assert message.status == "queued" and message.attempts == 1 and "refused" in message.last_error.lower()
     assert smtp_inbox.messages == []

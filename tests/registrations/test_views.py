@@ -13,7 +13,13 @@ from tests.registrations.conftest import form_post
 from webinars.registrations.models import Booking, OutgoingMessage, Registration
 from webinars.registrations.selectors import booking_confirm_token, booking_manage_token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(committing_client):
+    """Every request's on_commit callbacks (e-mail delivery) run, as after a real commit."""
+    return committing_client
 
 
 def register_url(webinar) -> str:

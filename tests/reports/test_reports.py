@@ -27,14 +27,25 @@ import io
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import SeriesFactory, WebinarFactory
+from tests.factories import (
+    AttendanceImportFactory,
+    AttendeeFactory,
+    BookingFactory,
+    CertificateFactory,
+    FeedbackInvitationFactory,
+    FeedbackResponseFactory,
+    RegistrationFactory,
+    SeriesFactory,
+    SeriesRoleFactory,
+    UserFactory,
+    WebinarFactory,
+)
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.attendance.services import resolve_attendee
 from webinars.programme.models import Series, SeriesRole, Webinar
@@ -68,10 +79,10 @@ def _webinar(series, slug: str, date: dt.date, title: str) -> Webinar:
 
 def _register(webinar, email, country, institution, gender, language, status, *, erased=False) -> Registration:
     now = timezone.now()
-    booking = Booking.objects.create(email=email)
+    booking = BookingFactory(email=email)
     if erased:
         email = f"erased-{uuid.uuid4()}@erased.invalid"
-    return Registration.objects.create(
+    return RegistrationFactory(
         booking=booking,
         webinar=webinar,
         email=email,
@@ -83,12 +94,13 @@ def _register(webinar, email, country, institution, gender, language, status, *,
         consent_privacy_at=now,
         status=status,
         expires_at=now + dt.timedelta(hours=48) if status == Status.PENDING else None,
+        confirmed_at=None,
         erased_at=now if erased else None,
     )
 
 
 def _import(webinar, *, replaced=False) -> AttendanceImport:
-    return AttendanceImport.objects.create(
+    return AttendanceImportFactory(
         webinar=webinar,
         format=AttendanceImport.Format.GENERIC,
         file_name="report.csv",
@@ -98,9 +110,8 @@ def _import(webinar, *, replaced=False) -> AttendanceImport:
 
 
 def _attend(current, registration=None, *, email="", attended=True, match=Attendee.Match.EMAIL, minutes=80) -> Attendee:
-    return Attendee.objects.create(
+    return AttendeeFactory(
         attendance_import=current,
-        webinar=current.webinar,
         registration=registration,
         email=email or (registration.email if registration else ""),
         name="x",
@@ -148,15 +159,14 @@ def programme(db):
     for n in (10, 11):
         _attend(i3, r[n])
 
-    users = get_user_model().objects
-    alice = users.create_user("alice", password="pw", is_staff=True)
-    bob = users.create_user("bob", password="pw", is_staff=True)
-    carol = users.create_user("carol", password="pw", is_staff=False)
-    dave = users.create_user("dave", password="pw", is_staff=True)  # staff, but no role anywhere
-    root = users.create_superuser("root", password="pw")
-    SeriesRole.objects.create(series=a, user=alice, role=SeriesRole.Role.OWNER)
-    SeriesRole.objects.create(series=b, user=bob, role=SeriesRole.Role.OWNER)
-    SeriesRole.objects.create(series=a, user=carol, role=SeriesRole.Role.OWNER)
+    alice = UserFactory(username="alice", is_staff=True)
+    bob = UserFactory(username="bob", is_staff=True)
+    carol = UserFactory(username="carol", is_staff=False)
+    dave = UserFactory(username="dave", is_staff=True)  # staff, but no role anywhere
+    root = UserFactory(superuser=True, username="root")
+    SeriesRoleFactory(series=a, user=alice, role=SeriesRole.Role.OWNER)
+    SeriesRoleFactory(series=b, user=bob, role=SeriesRole.Role.OWNER)
+    SeriesRoleFactory(series=a, user=carol, role=SeriesRole.Role.OWNER)
     return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "r": r, "alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root}
 
 
@@ -312,15 +322,13 @@ def test_organiser_programme_is_their_series_only(programme):
 
 
 def test_certificates_issued_not_revoked(programme):
-    certificates = pytest.importorskip("webinars.certificates.models")
-    Certificate = certificates.Certificate
     r = programme["r"]
     now = timezone.now()
     common = {"name_on_certificate": "Ann", "issued_at": now}
-    Certificate.objects.create(
+    CertificateFactory(
         kind="webinar", series=programme["a"], webinar=programme["a1"], registration=r[1], participant_email="ann@x.org", **common
     )
-    Certificate.objects.create(
+    CertificateFactory(
         kind="webinar",
         series=programme["a"],
         webinar=programme["a1"],
@@ -329,7 +337,7 @@ def test_certificates_issued_not_revoked(programme):
         revoked_at=now,
         **common,
     )
-    Certificate.objects.create(kind="series", series=programme["a"], participant_email="ann@x.org", **common)
+    CertificateFactory(kind="series", series=programme["a"], webinar=None, registration=None, participant_email="ann@x.org", **common)
     assert selectors.certificate_figures(selectors.scope_series(programme["a"]))["total"] == 2
     assert selectors.certificate_figures(selectors.scope_webinar(programme["a1"]))["total"] == 1
     assert selectors.certificate_figures(selectors.scope_series(programme["b"]))["total"] == 0
@@ -339,12 +347,11 @@ def test_certificates_issued_not_revoked(programme):
 
 
 def test_feedback_averages_and_answers(programme):
-    feedback = pytest.importorskip("webinars.feedback.models")
     r = programme["r"]
     for n in (1, 2, 6):
-        feedback.FeedbackInvitation.objects.create(registration=r[n], webinar=r[n].webinar)
-    feedback.FeedbackResponse.objects.create(webinar=programme["a1"], rating=4, usefulness=5, improve="More examples", comments="Спасибо")
-    feedback.FeedbackResponse.objects.create(webinar=programme["a2"], rating=2, improve="Better sound")
+        FeedbackInvitationFactory(registration=r[n], sent_at=None)
+    FeedbackResponseFactory(webinar=programme["a1"], rating=4, usefulness=5, improve="More examples", comments="Спасибо")
+    FeedbackResponseFactory(webinar=programme["a2"], rating=2, improve="Better sound")
     series = selectors.feedback_figures(selectors.scope_series(programme["a"]))
     assert series["invitations"] == 3 and series["responses"] == 2
     assert series["average_rating"] == 3.0 and series["average_usefulness"] == 5.0

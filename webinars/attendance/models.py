@@ -35,6 +35,8 @@ class AttendanceImport(models.Model):
     replaced_at = models.DateTimeField(null=True, blank=True, help_text=_("Set when a corrected file replaced this import."))
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
+    # Not a column: seconds per step, set on the import that services.import_attendance returns.
+    timings: dict[str, float]
 
     class Meta:
         ordering = ["-created_at"]

@@ -20,6 +20,8 @@ import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.db.models import Count
@@ -233,6 +235,19 @@ class NewAttendee:
     """An attendee row about to be inserted: the model's columns, without a model instance's cost."""
 
     __slots__ = tuple(f.attname for f in _FIELDS)
+    # Every column of _FIELDS is an attribute; these are the ones this module reads or sets.
+    attendance_import_id: int | None
+    registration_id: int | None
+    resolved_by_id: int | None
+    resolved_at: dt.datetime | None
+    name: str
+    email: str
+    match: str
+    role: str
+    attended: bool
+    minutes: int
+    seconds: int
+    intervals: list
 
     def __init__(self, **values) -> None:
         for field in _FIELDS:
@@ -247,15 +262,15 @@ def _insert_attendees(attendees: list[NewAttendee]) -> None:
     """
     fields = _FIELDS
     ops = connection.ops
-    adapters = []
+    adapters: list[Callable[[Any], Any] | None] = []
     for f in fields:
         if isinstance(f, models.JSONField):
-            adapters.append(lambda value, encoder=f.encoder: ops.adapt_json_value(value, encoder))
+            adapters.append(partial(ops.adapt_json_value, encoder=f.encoder))
         elif isinstance(f, models.DateTimeField):
             adapters.append(ops.adapt_datetimefield_value)
         else:
             adapters.append(None)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(cast(str, f.column)) for f in fields)  # concrete fields have a column
     sql = f"INSERT INTO {ops.quote_name(Attendee._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 -- names from model metadata, values as parameters
     pairs = list(zip([f.attname for f in fields], adapters, strict=True))
     with connection.cursor() as cursor:
@@ -296,7 +311,7 @@ def _carry_over(previous: AttendanceImport, attendees: list[NewAttendee], *, val
     return carried
 
 
-def _reported_seconds(attendee: Attendee) -> int:
+def _reported_seconds(attendee: Attendee | NewAttendee) -> int:
     """Seconds the report gave as totals only (no stretches to merge)."""
     return max(0, attendee.seconds - sum(end - start for start, end in attendee.intervals or ()))
 
@@ -306,7 +321,7 @@ def refresh_attended(attendees: Iterable[Attendee | NewAttendee], webinar: Webin
 
     Staff and ignored attendees never count. Returns the attendees whose flag changed.
     """
-    groups: dict[int, list[Attendee]] = defaultdict(list)
+    groups: dict[int, list[Attendee | NewAttendee]] = defaultdict(list)
     changed = []
     needed = webinar.series.attendance_threshold_percent * webinar.duration_minutes  # minutes × 100 at least this
     for attendee in attendees:

@@ -56,7 +56,8 @@ def certificates_of_booking(booking: Booking) -> QuerySet[Certificate]:
 def participant_registrations(certificate: Certificate) -> QuerySet[Registration]:
     """The registrations a certificate rests on, the most recently updated first."""
     if certificate.kind == Certificate.Kind.WEBINAR:
-        registrations = Registration.objects.filter(pk=certificate.registration_id)
+        # A webinar certificate has a registration; were it missing, pk=None reads as IS NULL and finds none.
+        registrations = Registration.objects.filter(pk=certificate.registration_id)  # type: ignore[misc]
     else:
         ids = [item.get("id") for item in certificate.webinars or []]
         registrations = Registration.objects.filter(webinar__series_id=certificate.series_id, webinar_id__in=ids)

@@ -23,6 +23,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -94,7 +96,8 @@ def certificates_issue(
     if (webinar is None) == (series is None):
         raise ValueError("Give a webinar or a series.")
     now = now or timezone.now()
-    series = Series.objects.select_related("organiser").get(pk=webinar.series_id if webinar is not None else series.pk)
+    # One of the two is given (checked above): without a webinar there is a series.
+    series = Series.objects.select_related("organiser").get(pk=webinar.series_id if webinar is not None else cast(Series, series).pk)
     result = IssueResult()
     with transaction.atomic():
         webinars = {w.pk: w for w in Webinar.objects.filter(series=series)}
@@ -204,7 +207,7 @@ def _store_pdf(certificate: Certificate, data: bytes) -> str:
     return default_storage.save(pdf_path(certificate, ""), ContentFile(data))
 
 
-def _delete_file(name: str) -> None:
+def _delete_file(name: str | None) -> None:
     if name:
         try:
             default_storage.delete(name)
@@ -248,7 +251,7 @@ def certificates_render_and_send(queryset: QuerySet[Certificate], *, send: bool 
                     updated = unchanged.update(pdf=stored[certificate.pk])
                     if not updated:
                         name = stored.pop(certificate.pk)
-                        transaction.on_commit(lambda name=name: _delete_file(name))
+                        transaction.on_commit(partial(_delete_file, name))
                         continue
                     certificate.pdf.name = stored[certificate.pk]
                     stats["rendered"] += 1
@@ -381,7 +384,7 @@ def certificates_erase_for_registration(*, registration: Registration, email: st
             pdf="",
             updated_at=now,
         )
-        transaction.on_commit(lambda name=old_file: _delete_file(name))
+        transaction.on_commit(partial(_delete_file, old_file))
         log_action("certificate.erased", actor=actor, obj=certificate, webinar=certificate.webinar_id)
     return len(certificates)
 

@@ -77,7 +77,9 @@ def role_level(user: Any, obj: Any = None) -> int:
     roles = series_roles(user)
     if obj is None:
         return max((LEVELS.get(role, 0) for role in roles.values()), default=0)
-    return LEVELS.get(roles.get(series_id_of(obj)), 0)
+    series_id = series_id_of(obj)
+    role = roles.get(series_id) if series_id is not None else None
+    return LEVELS.get(role, 0) if role is not None else 0
 
 
 @rules.predicate
@@ -106,7 +108,7 @@ _PREDICATES = {Role.VIEWER: is_series_viewer, Role.EDITOR: is_series_editor, Rol
 def add_series_perm(name: str, role: str) -> None:
     """Register ``name``: superusers, and holders of ``role`` or a higher one on the object's series."""
     SERIES_PERMS[name] = role
-    rules.set_perm(name, is_active_superuser | _PREDICATES[role])
+    rules.set_perm(name, is_active_superuser | _PREDICATES[Role(role)])
 
 
 def superuser_only(name: str) -> None:

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from webinars.core.i18n import ContentCharField, ContentTextField
 from webinars.programme.models import Series, Webinar
@@ -75,7 +75,7 @@ class Registration(models.Model):
     webinar = models.ForeignKey(Webinar, verbose_name=_("webinar"), on_delete=models.PROTECT, related_name="registrations")
     email = models.EmailField(_("e-mail"), max_length=254)
     name = models.CharField(_("name"), max_length=200)
-    country = CountryField(_("country"), blank=True)
+    country: Country = CountryField(_("country"), blank=True)  # the stubs type a CountryField as a plain CharField
     city = models.CharField(_("city"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation (museum)"), max_length=300, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)

@@ -142,7 +142,8 @@ def booking_export_data(*, booking: Booking) -> dict:
     registrations = list(booking.registrations.select_related("webinar"))
     history: dict[int, list] = {}
     for entry in log_entries_for_objects(Registration, [r.pk for r in registrations]):
-        history.setdefault(entry.object_id, []).append(entry)
+        if entry.object_id is not None:
+            history.setdefault(entry.object_id, []).append(entry)
     return {
         "email": booking.email,
         "booked_at": booking.created_at.isoformat(),

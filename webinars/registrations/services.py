@@ -461,6 +461,7 @@ def reminders_queue_due(*, now: dt.datetime | None = None, horizon_hours: int = 
         status=Webinar.Status.PUBLISHED, starts_at__gt=now, starts_at__lte=now + dt.timedelta(hours=horizon_hours)
     )
     for webinar in webinars:
+        assert webinar.starts_at is not None  # the query keeps only webinars with a start time
         for hours in sorted({int(h) for h in (webinar.series.reminder_hours or []) if str(h).isdigit()}, reverse=True):
             moment = webinar.starts_at - dt.timedelta(hours=hours)
             if now < moment:

@@ -332,7 +332,7 @@ def dimension_label(dimension: str, value: str) -> str:
         return str(Gender(value).label) if value in Gender.values else value
     if dimension == "language":
         names = dict(settings.LANGUAGES)
-        return str(_(names[value])) if value in names else language_name(value)
+        return str(_(str(names[value]))) if value in names else language_name(value)
     return value
 
 
@@ -410,7 +410,7 @@ def feedback_figures(scope: ReportScope) -> dict | None:
         try:
             from webinars.feedback.selectors import webinar_feedback_summary
         except ImportError:
-            webinar_feedback_summary = None
+            webinar_feedback_summary = None  # type: ignore[assignment]  # an optional app: the usual fallback
         if webinar_feedback_summary is not None:
             summary = webinar_feedback_summary(Webinar(pk=scope.webinar_id))
             for name in FEEDBACK_TEXT_FIELDS:

@@ -111,11 +111,12 @@ def _refresh_batch(ids: list[int]) -> None:
 
     registrations = Registration.objects.filter(webinar_id__in=ids).order_by()
     attended = attended_rows(ids)
-    figures = {pk: {} for pk in ids}
+    figures: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
     for row in registrations.values("webinar_id").annotate(
         registrations=Count("pk"), confirmed=Count("pk", filter=Q(status=CONFIRMED)), erased=Count("pk", filter=Q(erased_at__isnull=False))
     ):
-        figures[row.pop("webinar_id")].update(row)
+        counts: dict[str, Any] = dict(row)  # a plain dict: the stubs type values() rows as TypedDicts, whose keys cannot be popped
+        figures[counts.pop("webinar_id")].update(counts)
     for row in attended.values("webinar_id").annotate(
         attended=Count("pk"),
         registered_attendees=Count("pk", filter=Q(registration__isnull=False)),
