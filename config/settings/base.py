@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "webinars.core",
     "webinars.programme",
+    "webinars.mail",
     "webinars.registrations",
     "webinars.attendance",
     "webinars.certificates",

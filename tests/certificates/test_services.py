@@ -8,8 +8,8 @@ from django.utils import timezone
 from tests.certificates.conftest import attend, current_import, make_registration, past_webinar, pdf_text
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
+from webinars.mail.models import OutgoingMessage
 from webinars.registrations import services as registration_services
-from webinars.registrations.models import OutgoingMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ from openpyxl import load_workbook
 
 from tests.factories import SeriesFactory, WebinarFactory
 from tests.forms import form_data
+from webinars.mail.models import OutgoingMessage
 from webinars.programme.models import SeriesRole
 from webinars.registrations import selectors
-from webinars.registrations.models import Booking, OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
+from webinars.registrations.models import Booking, Registration, RegistrationEvent, RegistrationQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +85,10 @@ def admin_client(client, superuser):
 
 @pytest.fixture
 def staff_a(django_user_model, two_series):
-    """Staff with a role on series A and the registrations app's model permissions."""
+    """Staff with a role on series A and the model permissions of the registrations and mail apps."""
     user = django_user_model.objects.create_user("organiser-a", "a@example.org", "pw", is_staff=True)
     SeriesRole.objects.create(series=two_series[0], user=user, role=SeriesRole.Role.ORGANISER)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="registrations"))
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["registrations", "mail"]))
     return user
 
 
@@ -158,7 +159,7 @@ def test_every_page_renders_with_date_hierarchy_and_sorting(admin_client, people
     today = timezone.now()
     assert admin_client.get(REGISTRATIONS, {"created_at__year": today.year, "o": "-7"}).status_code == 200
     assert admin_client.get(f"{REGISTRATIONS}{people['dinara'].pk}/change/").status_code == 200
-    assert admin_client.get("/admin/registrations/outgoingmessage/").status_code == 200
+    assert admin_client.get("/admin/mail/outgoingmessage/").status_code == 200
     assert admin_client.get("/admin/registrations/registrationquestion/").status_code == 200
     assert admin_client.get("/admin/registrations/registrationquestion/add/").status_code == 200
 
@@ -251,8 +252,8 @@ def test_confirm_action_confirms_pending_and_waitlisted_through_the_service(admi
         assert people[key].status == S.CONFIRMED
         event = RegistrationEvent.objects.get(registration=people[key])
         assert (event.action, event.actor, event.to_status) == ("confirmed by organiser", superuser, S.CONFIRMED)
-    assert OutgoingMessage.objects.filter(registration=people["pending"], kind="confirmed").count() == 1
-    assert OutgoingMessage.objects.filter(registration=people["waiting"], kind="promoted").count() == 1
+    assert OutgoingMessage.objects.about(people["pending"]).filter(kind="confirmed").count() == 1
+    assert OutgoingMessage.objects.about(people["waiting"]).filter(kind="promoted").count() == 1
     assert not RegistrationEvent.objects.filter(registration=people["dinara"]).exists()  # already confirmed
 
 
@@ -283,7 +284,7 @@ def test_cancel_action_asks_first_then_cancels_tells_and_promotes(admin_client, 
     assert people["dinara"].status == S.CANCELLED
     event = RegistrationEvent.objects.get(registration=people["dinara"])
     assert (event.action, event.actor) == ("cancelled by organiser", superuser)
-    assert OutgoingMessage.objects.filter(registration=people["dinara"], kind="cancelled_by_organiser").count() == 1
+    assert OutgoingMessage.objects.about(people["dinara"]).filter(kind="cancelled_by_organiser").count() == 1
     people["waiting"].refresh_from_db()
     assert people["waiting"].status in (S.CONFIRMED, S.PENDING)  # the freed seat went to the waiting list
 
@@ -462,7 +463,7 @@ def test_staff_cannot_message_another_series(staff_client, two_series, people):
     assert staff_client.get(f"{REGISTRATIONS}message/{webinar_b.pk}/").status_code == 404
     assert staff_client.post(f"{REGISTRATIONS}message/{webinar_b.pk}/", {"subject": "Hi", "body": "Hello"}).status_code == 404
     assert staff_client.post(f"{REGISTRATIONS}recording/{webinar_b.pk}/").status_code == 404
-    assert not OutgoingMessage.objects.filter(registration=people["bob"]).exists()
+    assert not OutgoingMessage.objects.about(people["bob"]).exists()
     html = staff_client.get(REGISTRATIONS, {"webinar__id__exact": webinar_b.pk}).content.decode()
     assert "/message/" not in html
     # Their own webinar works.
@@ -500,7 +501,7 @@ def test_outgoing_messages_are_read_only_and_scoped(staff_client, people):
     mine = messaging.queue(kind="confirmed", registration=people["dinara"], key="confirmed:dinara")
     theirs = messaging.queue(kind="confirmed", registration=people["bob"], key="confirmed:bob")
     booking_only = messaging.queue(kind="confirm_request", booking=people["anahit"].booking, key="confirm-request:anahit")
-    url = "/admin/registrations/outgoingmessage/"
+    url = "/admin/mail/outgoingmessage/"
     html = staff_client.get(url).content.decode()
     assert "confirmed:dinara" in html and "confirm-request:anahit" in html and "confirmed:bob" not in html
     assert staff_client.get(url, {"q": "dinara"}).status_code == 200

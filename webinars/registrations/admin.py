@@ -6,7 +6,7 @@ Who may do what
   staff user needs the Django model permissions of this app: "view registration" to
   list and export, "change registration" to correct details, confirm, cancel, move
   people from the waiting list and write to registrants. Superusers need nothing.
-* Everybody but superusers sees only registrations, outgoing e-mails and questions of
+* Everybody but superusers sees only registrations and questions of
   series they may edit (``programme.selectors.series_editable_by``): in lists, filters,
   exports, change pages and the message pages alike.
 * Nobody adds or deletes registrations here: people register themselves, and a
@@ -29,7 +29,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_model_from_relation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,7 +45,7 @@ from webinars.programme.selectors import series_editable_by
 
 from . import exports, selectors, services
 from .forms import PlainTextField
-from .models import OutgoingMessage, Registration, RegistrationEvent, RegistrationQuestion
+from .models import Registration, RegistrationEvent, RegistrationQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -599,61 +599,6 @@ class WebinarMessageForm(forms.Form):
         return " ".join(self.cleaned_data["subject"].split())
 
 
-# --- outgoing e-mail -----------------------------------------------------------------------
-
-
-@admin.register(OutgoingMessage)
-class OutgoingMessageAdmin(admin.ModelAdmin):
-    """What was and will be sent: a read-only view of the e-mail queue."""
-
-    list_display = ["key", "kind", "to_email", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", ("kind", AllValuesFilter)]
-    list_select_related = ["registration"]
-    search_fields = ["key"]
-    date_hierarchy = "created_at"
-    list_per_page = 100
-    fields = readonly_fields = [
-        "key",
-        "kind",
-        "status",
-        "to_email",
-        "registration",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "last_error",
-        "context",
-        "created_at",
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[OutgoingMessage]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        series = series_editable_by(request.user)
-        bookings = Registration.objects.filter(webinar__series__in=series).values("booking_id")
-        return queryset.filter(
-            Q(registration__webinar__series__in=series)
-            | Q(registration__isnull=True, booking__series__in=series)
-            | Q(registration__isnull=True, booking_id__in=bookings)
-        )
-
-    def has_view_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        if not super().has_view_permission(request, obj):
-            return False
-        return obj is None or request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        return False
-
-
 # --- organisers' questions -------------------------------------------------------------------
 
 
@@ -736,7 +681,6 @@ class RegistrationQuestionAdmin(_QuestionScope, ContentAdmin):
 
 
 __all__ = [
-    "OutgoingMessageAdmin",
     "RegistrationAdmin",
     "RegistrationQuestionAdmin",
     "RegistrationQuestionInline",

@@ -6,3 +6,8 @@ class RegistrationsConfig(AppConfig):
     name = "webinars.registrations"
     label = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self) -> None:
+        from . import messaging, receivers  # noqa: F401 -- receivers: expiry and reminders on periodic_task
+
+        messaging.register_kinds()

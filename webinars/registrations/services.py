@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from webinars.core.db import hot_write_lock
-from webinars.feedback.services import feedback_requests_queue_due
 from webinars.programme.models import Series, Webinar
 
 from . import messaging
@@ -370,9 +369,7 @@ def booking_erase(*, booking: Booking, now: dt.datetime | None = None) -> None:
             _log(registration, "personal data erased", registration.status)
         booking.email = anonymous_email
         booking.save(update_fields=["email"])
-        booking.messages.all().update(to_email=anonymous_email, context={})
-        for registration in booking.registrations.all():
-            registration.messages.all().update(to_email=anonymous_email, context={})
+        messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=anonymous_email)
 
 
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:
@@ -475,14 +472,3 @@ def reminders_queue_due(*, now: dt.datetime | None = None, horizon_hours: int = 
                 context={"hours": hours},
             )
     return count
-
-
-def periodic_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """What the worker runs every minute: expiry, reminders, retries of failed e-mail."""
-    now = now or timezone.now()
-    return {
-        "expired": registrations_expire(now=now),
-        "reminders": reminders_queue_due(now=now),
-        "retried": messaging.retry_due(now=now),
-        "feedback_requests": feedback_requests_queue_due(now=now),
-    }
