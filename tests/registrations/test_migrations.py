@@ -71,30 +71,52 @@ def test_existing_rows_move_to_the_mail_app_with_their_ids():
     before = [("registrations", "0002_reach_report_indexes")]
     after = [("registrations", "0004_remove_outgoingmessage")]
     webinar = WebinarFactory()
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    Booking = apps.get_model("registrations", "Booking")
-    Registration = apps.get_model("registrations", "Registration")
-    Old = apps.get_model("registrations", "OutgoingMessage")
-    booking = Booking.objects.create(email="dinara@example.org")
-    registration = Registration.objects.create(
-        booking=booking, webinar_id=webinar.pk, email="dinara@example.org", name="Dinara", consent_privacy_at=NOW, status="confirmed"
-    )
-    address = {"to_email": "dinara@example.org"}
-    Old.objects.create(id=900, key="confirmed:x", kind="confirmed", registration=registration, booking=booking, **address)
-    Old.objects.create(id=901, key="confirm-request:x", kind="confirm_request", booking=booking, status="sent", **address)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        apps = executor.loader.project_state(
+            [*before, ("contenttypes", "0002_remove_content_type_name"), ("auth", "0012_alter_user_first_name_max_length")]
+        ).apps
+        Booking = apps.get_model("registrations", "Booking")
+        Registration = apps.get_model("registrations", "Registration")
+        Old = apps.get_model("registrations", "OutgoingMessage")
+        booking = Booking.objects.create(email="dinara@example.org")
+        registration = Registration.objects.create(
+            booking=booking, webinar_id=webinar.pk, email="dinara@example.org", name="Dinara", consent_privacy_at=NOW, status="confirmed"
+        )
+        address = {"to_email": "dinara@example.org"}
+        Old.objects.create(id=900, key="confirmed:x", kind="confirmed", registration=registration, booking=booking, **address)
+        Old.objects.create(id=901, key="confirm-request:x", kind="confirm_request", booking=booking, status="sent", **address)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    from webinars.mail.models import OutgoingMessage
-    from webinars.registrations.models import Booking as LiveBooking
-    from webinars.registrations.models import Registration as LiveRegistration
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        Permission = apps.get_model("auth", "Permission")
+        old_type = ContentType.objects.get_or_create(app_label="registrations", model="outgoingmessage")[0]
+        viewer = apps.get_model("auth", "User").objects.create(username="viewer")
+        viewer.user_permissions.add(Permission.objects.create(content_type=old_type, codename="view_outgoingmessage", name="Can view"))
 
-    moved = {m.pk: m for m in OutgoingMessage.objects.all()}
-    assert sorted(moved) == [900, 901]
-    assert moved[900].about == LiveRegistration.objects.get(pk=registration.pk)
-    assert moved[901].about == LiveBooking.objects.get(pk=booking.pk) and moved[901].status == "sent"
-    assert {m.series_id for m in moved.values()} == {webinar.series_id}
-    assert {m.group for m in moved.values()} == {f"booking:{booking.pk}"}
-    assert OutgoingMessage.objects.create(key="new", kind="confirmed", to_email="a@example.org").pk > 901  # sequence moved on
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        from django.contrib.auth.models import User
+
+        from webinars.mail.models import OutgoingMessage
+        from webinars.registrations.models import Booking as LiveBooking
+        from webinars.registrations.models import Registration as LiveRegistration
+
+        moved = {m.pk: m for m in OutgoingMessage.objects.all()}
+        assert sorted(moved) == [900, 901]
+        assert moved[900].about == LiveRegistration.objects.get(pk=registration.pk)
+        assert moved[901].about == LiveBooking.objects.get(pk=booking.pk) and moved[901].status == "sent"
+        assert {m.series_id for m in moved.values()} == {webinar.series_id}
+        assert {m.group for m in moved.values()} == {f"booking:{booking.pk}"}
+        assert User.objects.get(username="viewer").has_perm("mail.view_outgoingmessage")  # organisers keep their access
+        assert OutgoingMessage.objects.create(key="new", kind="confirmed", to_email="a@example.org").pk > 901  # sequence moved on
+
+        # And back: the messages about registrations and bookings return to the old table.
+        MigrationExecutor(connection).migrate(before)
+        restored = {row["id"]: row for row in Old.objects.values("id", "registration_id", "booking_id", "status")}
+        assert restored == {
+            900: {"id": 900, "registration_id": registration.pk, "booking_id": booking.pk, "status": "queued"},
+            901: {"id": 901, "registration_id": None, "booking_id": booking.pk, "status": "sent"},
+        }
+    finally:
+        MigrationExecutor(connection).migrate(after)  # the rest of the suite needs the current schema

@@ -95,7 +95,7 @@ def forwards(apps, schema_editor) -> None:
 
 
 def backwards(apps, schema_editor) -> None:
-    """Copy the messages about registrations and bookings back (others had no place there)."""
+    """Move the messages about registrations and bookings back (others had no place there)."""
     Old = apps.get_model("registrations", "OutgoingMessage")
     New = apps.get_model("mail", "OutgoingMessage")
     Registration = apps.get_model("registrations", "Registration")
@@ -117,6 +117,7 @@ def backwards(apps, schema_editor) -> None:
             rows = []
     Old.objects.bulk_create(rows)
     _reset_sequence(apps, schema_editor, "registrations")
+    messages.delete()  # so that applying the migration again copies them again
 
 
 class Migration(migrations.Migration):
