@@ -190,7 +190,7 @@ print(Registration.objects.filter(webinar_id={webinar_id}).count())
 MESSAGE_STATUS = """
 import json
 from django.db.models import Count
-from webinars.registrations.models import OutgoingMessage
+from webinars.mail.models import OutgoingMessage
 print(json.dumps(dict(OutgoingMessage.objects.filter(kind="reminder").values_list("status").annotate(n=Count("id")))))
 """
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "webinars.core",
     "webinars.audit",
     "webinars.programme",
+    "webinars.mail",
     "webinars.registrations",
     "webinars.attendance",
     "webinars.certificates",

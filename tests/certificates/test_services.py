@@ -9,8 +9,8 @@ from tests.certificates.conftest import attend, current_import, past_webinar, pd
 from tests.factories import AttendeeFactory, RegistrationFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
+from webinars.mail.models import OutgoingMessage
 from webinars.registrations import services as registration_services
-from webinars.registrations.models import OutgoingMessage
 
 pytestmark = pytest.mark.django_db
 

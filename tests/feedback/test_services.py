@@ -10,12 +10,12 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.factories import RegistrationFactory, WebinarFactory
+from webinars.core.signals import periodic_tasks_run
 from webinars.feedback import services
 from webinars.feedback.models import FeedbackInvitation
+from webinars.mail.models import OutgoingMessage
+from webinars.mail.rendering import render
 from webinars.programme.models import Webinar
-from webinars.registrations import messaging
-from webinars.registrations import services as registration_services
-from webinars.registrations.models import OutgoingMessage
 
 from .conftest import S, attendance, ended_webinar
 
@@ -113,7 +113,7 @@ def test_queueing_is_idempotent():
     messages = OutgoingMessage.objects.filter(kind="feedback_request")
     assert sorted(messages.values_list("key", flat=True)) == sorted(f"feedback:{r.uuid}" for r in registrations)
     for message in messages:
-        invitation = FeedbackInvitation.objects.get(registration=message.registration)
+        invitation = FeedbackInvitation.objects.get(registration=message.about)
         assert message.context == {"token": invitation.token}
         assert invitation.sent_at == NOW and invitation.answered_at is None
         assert len(invitation.token) >= 40
@@ -126,7 +126,7 @@ def test_a_message_queued_earlier_is_not_queued_twice():
     services.feedback_requests_queue_due(now=NOW)
     FeedbackInvitation.objects.all().delete()
     assert services.feedback_requests_queue_due(now=NOW) == 1  # a new invitation ...
-    assert OutgoingMessage.objects.filter(registration=registration, kind="feedback_request").count() == 1  # ... but no second e-mail
+    assert OutgoingMessage.objects.about(registration).filter(kind="feedback_request").count() == 1  # ... but no second e-mail
 
 
 @pytest.mark.parametrize("status", [Webinar.Status.CANCELLED, Webinar.Status.DRAFT, Webinar.Status.POSTPONED])
@@ -147,8 +147,8 @@ def test_no_requests_for_webinars_whose_time_was_never_announced():
 def test_the_worker_runs_the_feedback_job():
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
     RegistrationFactory(webinar=webinar, email="a@example.org")
-    assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 1
-    assert registration_services.periodic_jobs(now=NOW)["feedback_requests"] == 0
+    assert periodic_tasks_run(now=NOW)["feedback_requests"] == 1
+    assert periodic_tasks_run(now=NOW)["feedback_requests"] == 0
 
 
 # --- the e-mail ---------------------------------------------------------------------------
@@ -158,25 +158,25 @@ def _feedback_message(language: str) -> tuple[OutgoingMessage, FeedbackInvitatio
     webinar = ended_webinar(ago=dt.timedelta(hours=2), now=NOW)
     registration = RegistrationFactory(webinar=webinar, email=f"{language}@example.org", language=language)
     services.feedback_requests_queue_due(now=NOW)
-    return OutgoingMessage.objects.get(registration=registration), FeedbackInvitation.objects.get(registration=registration)
+    return OutgoingMessage.objects.about(registration).get(), FeedbackInvitation.objects.get(registration=registration)
 
 
 def test_the_email_links_to_the_survey():
     message, invitation = _feedback_message("en")
-    email = messaging.render(message)
+    email = render(message)
     link = f"{settings.SITE_URL}/feedback/{invitation.token}/"
     html = email.alternatives[0][0]
     assert link in email.body
     assert f'href="{link}"' in html
-    assert email.subject == f"Your feedback on the webinar: {message.registration.webinar.title.data['en']}"
+    assert email.subject == f"Your feedback on the webinar: {message.about.webinar.title.data['en']}"
     assert "Other participants never see your answers" in email.body
     assert "/r/" in email.body  # the usual footer with the self-service link
 
 
 def test_the_email_is_in_the_registrants_language():
     message, invitation = _feedback_message("ru")
-    email = messaging.render(message)
-    title = message.registration.webinar.title.data["ru"]
+    email = render(message)
+    title = message.about.webinar.title.data["ru"]
     assert email.subject == f"Ваш отзыв о вебинаре: {title}"
     assert "Ваша персональная ссылка на опрос:" in email.body
     assert f"{settings.SITE_URL}/feedback/{invitation.token}/" in email.body

@@ -21,7 +21,7 @@ Role = SeriesRole.Role
 
 PERSONAL_LISTS = [
     "/admin/registrations/registration/",
-    "/admin/registrations/outgoingmessage/",
+    "/admin/mail/outgoingmessage/",
     "/admin/attendance/attendanceimport/",
     "/admin/attendance/attendanceimport/upload/",
     "/admin/attendance/attendee/",

@@ -144,7 +144,7 @@ PAGES = {
     "feedback answers": (lambda w: "/admin/feedback/feedbackresponse/", add_response, 13),
     "feedback by webinar": (lambda w: "/admin/feedback/webinarfeedback/", add_feedback_webinar, 9),
     "feedback summary": (lambda w: f"/admin/feedback/webinarfeedback/{w['webinar_a'].pk}/summary/", add_response, 11),
-    "outgoing e-mails": (lambda w: "/admin/registrations/outgoingmessage/", add_message, 11),
+    "outgoing e-mails": (lambda w: "/admin/mail/outgoingmessage/", add_message, 11),
     "series report": (lambda w: f"/reports/series/{w['a'].pk}/", add_report_webinar, 20),
     "programme report": (lambda w: "/reports/", add_report_webinar, 21),
 }

@@ -32,7 +32,7 @@ LEAST_ROLE = {
     "registrations.change_registration": Role.EDITOR,
     "registrations.export_registrations": Role.EDITOR,
     "registrations.message_registrants": Role.EDITOR,
-    "registrations.view_outgoing_messages": Role.EDITOR,
+    "mail.view_outgoing_messages": Role.EDITOR,
     "registrations.manage_questions": Role.EDITOR,
     "attendance.view_attendance": Role.EDITOR,
     "attendance.import_attendance": Role.EDITOR,

@@ -8,8 +8,10 @@ from django.utils import timezone
 from tests.factories import WebinarFactory
 from tests.registrations.conftest import registration_data
 from webinars.audit.selectors import log_entries_for
-from webinars.registrations import messaging, services
-from webinars.registrations.models import OutgoingMessage, Registration
+from webinars.mail import services as mail
+from webinars.mail.models import OutgoingMessage
+from webinars.registrations import services
+from webinars.registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
 S = Registration.Status
@@ -31,11 +33,11 @@ def test_pending_until_email_confirmed_then_confirmed(webinar, register):
     assert result.created and result.status == S.PENDING
     registration = result.registrations[0]
     assert registration.expires_at > timezone.now()
-    assert OutgoingMessage.objects.filter(kind="confirm_request", booking=result.booking).count() == 1
+    assert OutgoingMessage.objects.about(result.booking).filter(kind="confirm_request").count() == 1
     services.booking_confirm_email(booking=result.booking)
     registration.refresh_from_db()
     assert registration.status == S.CONFIRMED and registration.confirmed_at and registration.email_verified_at
-    assert OutgoingMessage.objects.filter(kind="confirmed", registration=registration).count() == 1
+    assert OutgoingMessage.objects.about(registration).filter(kind="confirmed").count() == 1
     actions = [(e.action, e.data["to_status"]) for e in log_entries_for(registration)]
     assert actions == [("registration.created", "pending"), ("registration.email_confirmed", "confirmed")]
 
@@ -75,7 +77,7 @@ def test_cancel_promotes_first_waitlisted(webinar, register):
     c_reg.refresh_from_db()
     assert c_reg.status == S.CONFIRMED  # verified address: straight to confirmed
     assert Registration.objects.get(email="d@example.org").status == S.WAITLISTED
-    assert OutgoingMessage.objects.filter(kind="promoted", registration=c_reg).count() == 1
+    assert OutgoingMessage.objects.about(c_reg).filter(kind="promoted").count() == 1
 
 
 def test_promoted_unverified_person_gets_a_pending_hold(webinar, register):
@@ -176,9 +178,9 @@ def test_failed_delivery_is_retried_with_backoff(open_webinar, settings, registe
     assert message.attempts == 1 and message.next_attempt_at > timezone.now() and message.last_error
     assert Registration.objects.get().status == S.CONFIRMED  # the registration is unaffected
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert messaging.retry_due() == 0  # not due yet
+    assert mail.messages_retry_due() == 0  # not due yet
     OutgoingMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
-    assert messaging.retry_due() == 1
+    assert mail.messages_retry_due() == 1
     message.refresh_from_db()
     assert message.status == OutgoingMessage.Status.SENT
 
@@ -188,5 +190,5 @@ def test_delivering_twice_sends_once(open_webinar, mailoutbox, register):
     message = OutgoingMessage.objects.get(kind="confirmed")
     assert message.status == OutgoingMessage.Status.SENT
     before = len(mailoutbox)
-    assert messaging.deliver([message.pk]) == {"sent": 0, "skipped": 1, "failed": 0}
+    assert mail.messages_deliver([message.pk]) == {"sent": 0, "skipped": 1, "failed": 0}
     assert len(mailoutbox) == before

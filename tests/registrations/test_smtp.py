@@ -11,8 +11,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests.registrations.conftest import registration_data
-from webinars.registrations import messaging, services
-from webinars.registrations.models import OutgoingMessage
+from webinars.mail import services as mail
+from webinars.mail.models import OutgoingMessage
+from webinars.registrations import services
 
 # Delivery runs on commit; the tests run those callbacks with django_capture_on_commit_callbacks.
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,8 @@ def test_smtp_outage_only_delays_delivery(smtp_inbox, open_webinar, settings, dj
 
     settings.EMAIL_PORT = smtp_inbox.port  # the server is back
     OutgoingMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-    assert messaging.retry_due() == 1
+    assert mail.messages_retry_due() == 1
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 2
     assert len(smtp_inbox.messages) == 1
-    assert messaging.retry_due() == 0
+    assert mail.messages_retry_due() == 0

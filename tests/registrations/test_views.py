@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tests.factories import WebinarFactory
 from tests.registrations.conftest import form_post
-from webinars.registrations.models import Booking, OutgoingMessage, Registration
+from webinars.mail.models import OutgoingMessage
+from webinars.registrations.models import Booking, Registration
 from webinars.registrations.selectors import booking_confirm_token, booking_manage_token
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from webinars.registrations import messaging
-
         from . import receivers  # noqa: F401 -- follows name corrections and erasure of registrations
-        from .mail import certificate_email_context
+        from .mail import register_kind
 
-        messaging.RENDER_HOOKS["certificate"] = certificate_email_context
+        register_kind()

@@ -36,9 +36,10 @@ from django.utils import timezone
 from webinars.audit.services import log_action
 from webinars.core.errors import NotAllowed
 from webinars.core.i18n import i18n_dict
+from webinars.mail import services as mail
 from webinars.programme.models import Series, Webinar
 from webinars.registrations import messaging
-from webinars.registrations.models import OutgoingMessage, Registration
+from webinars.registrations.models import Registration
 
 from . import pdf, selectors, signals
 from .models import Certificate, CertificateTemplate, pdf_path
@@ -242,7 +243,7 @@ def certificates_render_and_send(queryset: QuerySet[Certificate], *, send: bool 
             if not certificate.pdf:
                 stored[certificate.pk] = _store_pdf(certificate, render_pdf(certificate, layouts))
         keys = {_mail_key(c): c for c in chunk}
-        existing = set(OutgoingMessage.objects.filter(key__in=list(keys)).values_list("key", flat=True)) if send else set(keys)
+        existing = mail.messages_existing_keys(keys) if send else set(keys)
         with transaction.atomic():
             for certificate in chunk:
                 if certificate.pk in stored:
@@ -337,9 +338,7 @@ def _certificates_of_registration(registration: Registration, email: str | None 
 
 
 def _cancel_queued_mail(certificate: Certificate, why: str) -> None:
-    OutgoingMessage.objects.filter(key__startswith=f"certificate:{certificate.code}", status=OutgoingMessage.Status.QUEUED).update(
-        status=OutgoingMessage.Status.FAILED, last_error=why, next_attempt_at=None
-    )
+    mail.messages_cancel_queued(key_prefix=f"certificate:{certificate.code}", reason=why)
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, actor=None, now: dt.datetime | None = None) -> bool:

@@ -10,6 +10,8 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from webinars.audit.display import register_labels
 
+        from . import messaging, receivers  # noqa: F401 -- receivers: expiry and reminders on periodic_task
         from .models import Registration
 
         register_labels("status", Registration.Status)
+        messaging.register_kinds()

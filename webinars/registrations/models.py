@@ -1,7 +1,7 @@
-"""Registrations, organisers' extra questions and outgoing e-mail (their history is in ``audit``).
+"""Registrations and organisers' extra questions (their history is in ``audit``, their e-mail in ``mail``).
 
-Invariants kept by the database: one registration per (webinar, e-mail); one message per
-idempotency key. Capacity is kept by ``services.registration_create`` under a lock.
+Invariants kept by the database: one registration per (webinar, e-mail). Capacity is kept
+by ``services.registration_create`` under a lock.
 """
 
 from __future__ import annotations
@@ -150,41 +150,3 @@ class RegistrationQuestion(models.Model):
         from webinars.core.i18n import i18n_text
 
         return i18n_text(self.label)
-
-
-class OutgoingMessage(models.Model):
-    """An e-mail to send, once. The idempotency key makes every send safe to retry.
-
-    A message is created in the same transaction as the change it reports, and handed
-    to a background task after commit; the task marks it sent. Its Message-ID is derived
-    from the key, so even a resend after a crash between SMTP and the database is
-    recognisable as the same message by receiving servers.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40)
-    to_email = models.EmailField(max_length=254)
-    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
-    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-
-    def __str__(self) -> str:
-        return self.key

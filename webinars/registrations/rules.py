@@ -11,5 +11,4 @@ add_series_perm("registrations.view_registrations", Role.EDITOR)  # lists, chang
 add_series_perm("registrations.change_registration", Role.EDITOR)  # correct details, confirm, cancel, move
 add_series_perm("registrations.export_registrations", Role.EDITOR)  # export personal data (CSV, XLSX)
 add_series_perm("registrations.message_registrants", Role.EDITOR)  # messages, "recording available"
-add_series_perm("registrations.view_outgoing_messages", Role.EDITOR)  # the e-mail queue names addresses
 add_series_perm("registrations.manage_questions", Role.EDITOR)  # the series' registration questions

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from webinars.audit.services import log_action
 from webinars.core.db import hot_write_lock
 from webinars.core.errors import NotAllowed
-from webinars.feedback.services import feedback_requests_queue_due
 from webinars.programme.models import Series, Webinar
 
 from . import messaging, signals
@@ -400,9 +399,7 @@ def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = Non
             signals.registration_erased.send(sender=Registration, registration=registration, email=email_before, actor=actor)
         booking.email = anonymous_email
         booking.save(update_fields=["email"])
-        booking.messages.all().update(to_email=anonymous_email, context={})
-        for registration in booking.registrations.all():
-            registration.messages.all().update(to_email=anonymous_email, context={})
+        messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=anonymous_email)
 
 
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:
@@ -473,17 +470,6 @@ def reminders_queue_due(*, now: dt.datetime | None = None, horizon_hours: int = 
                 context={"hours": hours},
             )
     return count
-
-
-def periodic_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """What the worker runs every minute: expiry, reminders, retries of failed e-mail."""
-    now = now or timezone.now()
-    return {
-        "expired": registrations_expire(now=now),
-        "reminders": reminders_queue_due(now=now),
-        "retried": messaging.retry_due(now=now),
-        "feedback_requests": feedback_requests_queue_due(now=now),
-    }
 
 
 def registrations_export_record(*, queryset: QuerySet[Registration], fmt: str, filters: Sequence[str], actor: Any) -> int:

@@ -254,10 +254,11 @@ class Command(BaseCommand):
             AttendanceImport.objects.filter(webinar__in=webinars)._raw_delete(AttendanceImport.objects.db)
             booking_ids = registrations.values("booking_id")
             from webinars.audit.models import LogEntry
-            from webinars.registrations.models import OutgoingMessage
+            from webinars.mail.services import messages_delete_for
 
             LogEntry.objects.filter(webinar__in=webinars)._raw_delete(LogEntry.objects.db)
-            OutgoingMessage.objects.filter(registration__in=registrations).delete()
+            messages_delete_for(about=registrations)
+            messages_delete_for(about=Booking.objects.filter(pk__in=booking_ids))
             bookings = list(Booking.objects.filter(pk__in=booking_ids, email__endswith="@" + EMAIL_DOMAIN).values_list("pk", flat=True))
             registrations._raw_delete(Registration.objects.db)
             for start in range(0, len(bookings), 5000):

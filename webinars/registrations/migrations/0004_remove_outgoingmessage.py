@@ -6,11 +6,11 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0003_registration_events_to_activity_log'),
+        ('registrations', '0003_outgoing_messages_to_mail'),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='RegistrationEvent',
+            name='OutgoingMessage',
         ),
     ]

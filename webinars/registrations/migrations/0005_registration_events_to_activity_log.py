@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("registrations", "0002_reach_report_indexes"),
+        ("registrations", "0004_remove_outgoingmessage"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

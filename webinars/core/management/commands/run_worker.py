@@ -1,7 +1,8 @@
 """The background worker: runs queued tasks (e-mail) and the periodic jobs.
 
-Every ``--interval`` seconds it runs the periodic jobs (expire unconfirmed registrations,
-queue due reminders, retry failed e-mail), then works through every queued task with
+Every ``--interval`` seconds it sends ``core.signals.periodic_task``, to which each app
+subscribes its own jobs (expire unconfirmed registrations, queue due reminders and
+feedback invitations, retry failed e-mail), then works through every queued task with
 django-tasks-db's worker in batch mode. Several workers may run at once: task rows are
 claimed with row locks, and each e-mail is claimed again before it is sent.
 """
@@ -14,7 +15,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from webinars.registrations.services import periodic_jobs
+from webinars.core.signals import periodic_tasks_run
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         next_periodic = 0.0
         while not stopping["now"]:
             if time.monotonic() >= next_periodic:
-                stats = periodic_jobs()
+                stats = periodic_tasks_run()
                 if any(stats.values()):
                     self.stdout.write(f"periodic jobs: {stats}")
                 next_periodic = time.monotonic() + interval

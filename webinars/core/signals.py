@@ -1,0 +1,41 @@
+"""Signals every app may subscribe to, as pretalx's ``common/signals.py`` and pretix do.
+
+``periodic_task`` is sent by the background worker about every 30 seconds. Each app
+connects its own jobs (in its ``AppConfig.ready()``), so the worker knows no app and no
+app reaches up the layers to run another's job. A receiver takes ``now`` and returns a
+dict of counts (e.g. ``{"reminders": 3}``); it must be safe to run often and concurrently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import django.dispatch
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+periodic_task = django.dispatch.Signal()
+
+
+def _receiver_name(receiver) -> str:
+    return f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
+
+
+def periodic_tasks_run(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Run every periodic job once and merge their counts.
+
+    Each receiver runs on its own: one that raises is logged (with its traceback) and
+    counted in ``failed_jobs``, and the others still run, so a broken feedback job never
+    stops reminders or e-mail retries.
+    """
+    now = now or timezone.now()
+    stats: dict[str, int] = {}
+    for receiver, result in periodic_task.send_robust(sender=None, now=now):
+        if isinstance(result, Exception):
+            logger.error("Periodic job %s failed", _receiver_name(receiver), exc_info=result)
+            stats["failed_jobs"] = stats.get("failed_jobs", 0) + 1
+        elif isinstance(result, dict):
+            stats.update(result)
+    return stats

@@ -1,0 +1,19 @@
+"""Reads of outgoing e-mail."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from webinars.programme.models import Series
+
+from .models import OutgoingMessage
+
+
+def messages_of_series(series: QuerySet[Series] | list[Series]) -> QuerySet[OutgoingMessage]:
+    """The messages an organiser of ``series`` may see (the outbox of their series)."""
+    return OutgoingMessage.objects.filter(series__in=series)
+
+
+def messages_failed(*, series: Series) -> QuerySet[OutgoingMessage]:
+    """Messages of ``series`` that will not be sent any more (for the organiser to look at)."""
+    return OutgoingMessage.objects.filter(series=series, status=OutgoingMessage.Status.FAILED).order_by("-created_at", "-id")
