@@ -136,4 +136,4 @@ def test_exports_of_personal_data_are_on_record_per_series():
     rows = {e.series_id: e for e in LogEntry.objects.filter(action="export.registrations")}
     assert rows[first.series_id].data == {"format": "xlsx", "count": 2, "filters": ["status=confirmed"]}
     assert rows[second.series_id].actor == user
-    assert display.describe(rows[first.series_id]) == "Registrations exported (xlsx, 2 rows)"
+    assert display.describe(rows[first.series_id]) == "Registrations exported (xlsx, rows: 2)"

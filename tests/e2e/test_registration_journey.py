@@ -351,7 +351,7 @@ def test_self_service_cancel_download_and_erase(reg_site, new_context):
     assert exported["country"] == "AM"
     assert exported["organisation"] == "History Museum of Armenia"
     assert exported["webinar_url"] == sample_webinar().get_absolute_url()
-    assert [e["action"] for e in exported["history"]][-1] == "cancelled"
+    assert [e["action"] for e in exported["history"]][-1] == "registration.cancelled"
     response = page.request.get(manage_path + "data.json")
     assert response.ok
     assert response.headers["content-type"].startswith("application/json")

@@ -37,15 +37,15 @@ ACTIONS: dict[str, Any] = {
     "webinar.moved": _("Webinar moved to another time"),
     "webinar.deleted": _("Webinar deleted"),
     "webinar.capacity_changed": _("Capacity changed from %(from)s to %(to)s"),
-    "webinar.message_sent": _("Message sent to %(count)s confirmed registrants"),
-    "webinar.recording_announced": _("Recording announced to %(count)s registrants"),
+    "webinar.message_sent": _("Message sent to confirmed registrants: %(count)s"),
+    "webinar.recording_announced": _("Recording announced to registrants: %(count)s"),
     "series.created": _("Series created"),
     "series.changed": _("Series settings changed"),
     "series.role_granted": _("Role %(role)s given to %(user)s"),
     "series.role_changed": _("Role of %(user)s changed to %(role)s"),
     "series.role_revoked": _("Role of %(user)s removed"),
     # attendance
-    "attendance.imported": _("Attendance report imported: %(people)s people, %(attended)s attended"),
+    "attendance.imported": _("Attendance report imported (people: %(people)s, attended: %(attended)s)"),
     "attendance.attendee_linked": _("Attendance linked to this registration by an organiser (%(minutes)s min)"),
     "attendance.attendee_unlinked": _("Attendance unlinked from this registration by an organiser (%(minutes)s min)"),
     "attendance.attendee_walk_in": _("Attendee recorded as a walk-in (%(minutes)s min)"),
@@ -56,7 +56,7 @@ ACTIONS: dict[str, Any] = {
     "certificate.revoked": _("Certificate revoked"),
     "certificate.erased": _("Certificate erased with the participant's data"),
     # exports of personal data
-    "export.registrations": _("Registrations exported (%(format)s, %(count)s rows)"),
+    "export.registrations": _("Registrations exported (%(format)s, rows: %(count)s)"),
     "export.report": _("Report exported (%(format)s)"),
 }
 
