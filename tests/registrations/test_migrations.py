@@ -1,4 +1,4 @@
-"""The move of existing e-mail rows from registrations to the mail app (the mapping of one row)."""
+"""Data migrations of registrations: e-mail rows to the mail app, the free-text history to the activity log."""
 
 from __future__ import annotations
 
@@ -119,4 +119,63 @@ def test_existing_rows_move_to_the_mail_app_with_their_ids():
             901: {"id": 901, "registration_id": None, "booking_id": booking.pk, "status": "sent"},
         }
     finally:
-        MigrationExecutor(connection).migrate(after)  # the rest of the suite needs the current schema
+        _migrate_to_latest()
+
+
+def _migrate_to_latest() -> None:
+    """The rest of the suite needs the current schema of every app."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_history_moves_to_the_activity_log_with_codes_and_without_notes():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import UserFactory, WebinarFactory
+
+    before = [("registrations", "0004_remove_outgoingmessage"), ("audit", "0001_initial")]
+    after = [("registrations", "0006_remove_registrationevent")]
+    webinar = WebinarFactory()
+    organiser = UserFactory()
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        apps = executor.loader.project_state(before).apps
+        Booking = apps.get_model("registrations", "Booking")
+        Registration = apps.get_model("registrations", "Registration")
+        Event = apps.get_model("registrations", "RegistrationEvent")
+        booking = Booking.objects.create(email="nino@example.org")
+        registration = Registration.objects.create(
+            booking=booking, webinar_id=webinar.pk, email="nino@example.org", name="Nino", consent_privacy_at=NOW, status="cancelled"
+        )
+        Event.objects.create(registration=registration, action="registered", to_status="confirmed")
+        Event.objects.create(
+            registration=registration,
+            action="cancelled by organiser",
+            from_status="confirmed",
+            to_status="cancelled",
+            actor_id=organiser.pk,
+        )
+        Event.objects.create(registration=registration, action="attendance linked by organiser", note="Nino Beridze (55 min)")
+        Event.objects.create(registration=registration, action="something old")
+
+        MigrationExecutor(connection).migrate(after)
+        from webinars.audit.models import LogEntry
+
+        rows = list(LogEntry.objects.order_by("pk").values_list("action", "actor_id", "object_id", "series_id", "webinar_id", "data"))
+        assert [row[0] for row in rows] == [
+            "registration.created",
+            "registration.cancelled_by_organiser",
+            "attendance.attendee_linked",
+            "registration.something_old",
+        ]
+        assert rows[1][1:5] == (organiser.pk, registration.pk, webinar.series_id, webinar.pk)
+        assert rows[1][5] == {"from_status": "confirmed", "to_status": "cancelled"}
+        assert "Nino" not in str(rows)  # the free-text note (a name from a report) is not carried over
+    finally:
+        _migrate_to_latest()
