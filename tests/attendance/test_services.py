@@ -10,7 +10,7 @@ from tests.factories import RegistrationFactory
 from webinars.attendance import selectors
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.attendance.parsers import ParseError
-from webinars.attendance.services import AttendanceError, import_attendance, resolve_attendee
+from webinars.attendance.services import AttendanceError, attendees_resolve, import_attendance, resolve_attendee
 from webinars.audit.selectors import log_entries_for
 
 from .conftest import fixture_bytes
@@ -189,6 +189,21 @@ def test_resolve_refuses_another_webinar_and_replaced_imports(webinar, people, a
     import_attendance(webinar=webinar, data=fixture_bytes("zoom_meeting_participants.csv"), file_name="z.csv", fmt="zoom_meeting")
     with pytest.raises(AttendanceError, match="replaced"):
         resolve_attendee(attendee=phone, registration=people["farrukh"], walk_in=False, actor=admin_user)
+
+
+def test_a_review_page_of_decisions_is_stored_all_or_none(webinar, people, admin_user):
+    from tests.factories import WebinarFactory
+
+    other = RegistrationFactory(webinar=WebinarFactory(), name="Farrukh Saidov", email="farrukh@example.org")
+    by = attendees(zoom(webinar))
+    guest, phone = by["Гость 2041"], by["iPhone de Farrukh"]
+    with pytest.raises(AttendanceError) as refused:
+        attendees_resolve(decisions=[(guest, None, "walk_in"), (phone, other, "link")], actor=admin_user)
+    assert refused.value.attendee_id == phone.pk
+    assert Attendee.objects.get(pk=guest.pk).match != M.WALK_IN  # the first decision was rolled back too
+    assert attendees_resolve(decisions=[(guest, None, "walk_in"), (phone, people["farrukh"], "link")], actor=admin_user) == 2
+    assert Attendee.objects.get(pk=guest.pk).match == M.WALK_IN
+    assert Attendee.objects.get(pk=phone.pk).registration_id == people["farrukh"].pk
 
 
 def test_decisions_carry_over_to_a_corrected_file(webinar, people, admin_user):

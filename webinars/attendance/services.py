@@ -62,6 +62,8 @@ class AttendanceError(NotAllowed):
     """A decision that cannot be taken (another webinar's registration, a replaced import...)."""
 
     code = "attendance"
+    #: The attendee whose decision was refused, when one of several was (``attendees_resolve``).
+    attendee_id: int | None = None
 
 
 def minutes_of(seconds: int) -> int:
@@ -435,3 +437,29 @@ def resolve_attendee(
         imported.save(update_fields=["summary"])
         signals.attendee_resolved.send(sender=Attendee, attendee=attendee, previous_registration=previous, actor=actor)
         return attendee
+
+
+def attendees_resolve(*, decisions: Iterable[tuple[Attendee, Registration | None, str]], actor=None) -> int:
+    """The organiser's decisions of one review page, all or none: ``(attendee, registration, decision)``
+    with ``decision`` one of "link", "walk_in", "ignore". Returns how many were taken.
+
+    A decision that cannot be taken raises ``AttendanceError`` with ``attendee_id`` set, and
+    none of the page's decisions is stored (the organiser corrects the one and sends again).
+    """
+    done = 0
+    with transaction.atomic():
+        for attendee, registration, decision in decisions:
+            if decision not in ("link", "walk_in", "ignore"):
+                raise AttendanceError(_("Unknown decision."), field="decision")
+            try:
+                resolve_attendee(
+                    attendee=attendee,
+                    registration=registration if decision == "link" else None,
+                    walk_in=decision == "walk_in",
+                    actor=actor,
+                )
+            except AttendanceError as refused:
+                refused.attendee_id = attendee.pk
+                raise
+            done += 1
+    return done

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -122,23 +121,14 @@ class ImportPagesMixin:
                 self.message_user(request, gettext("This import has been replaced by a newer file: nothing was changed."), messages.ERROR)
                 return HttpResponseRedirect(request.get_full_path())
             if all(form.is_valid() for form in forms):
-                done = 0
-                with transaction.atomic():
-                    for form in forms:
-                        decision = form.chosen
-                        if not decision:
-                            continue
-                        try:
-                            services.resolve_attendee(
-                                attendee=form.attendee, registration=form.registration, walk_in=decision == "walk_in", actor=request.user
-                            )
-                        except services.AttendanceError as exc:
-                            form.add_error(None, exc.message)
-                            transaction.set_rollback(True)
-                            done = -1
-                            break
-                        done += 1
-                if done >= 0:
+                chosen = [form for form in forms if form.chosen]
+                decisions = [(f.attendee, f.registration, "link" if f.registration else f.chosen) for f in chosen]
+                try:
+                    done = services.attendees_resolve(decisions=decisions, actor=request.user)
+                except services.AttendanceError as refused:
+                    failing = {form.attendee.pk: form for form in chosen}.get(getattr(refused, "attendee_id", None))
+                    (failing or forms[0]).add_error(None, str(refused))
+                else:
                     self.message_user(
                         request,
                         ngettext("%(count)d decision saved.", "%(count)d decisions saved.", done) % {"count": done},
