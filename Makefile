@@ -10,7 +10,7 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite test-postgres lint typecheck bench browser-deps messages clean
+.PHONY: run test test-sqlite test-postgres lint typecheck bench bench-deps browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,8 +63,15 @@ test-postgres: $(VENV)/.dev
 	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest; \
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; fi
 
+## bench-deps: Debian's wrk, the load generator of the page and registration benchmarks
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+	  { echo "Could not install wrk (apt-get as root is needed)"; exit 1; }; }
+
 ## bench: speed targets, each printed beside a baseline measured in the same run
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev bench-deps
 	$(BIN)/python bench/run.py
 
 ## messages: refresh the gettext catalogues (English source, Russian translation)
