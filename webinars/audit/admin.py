@@ -11,11 +11,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from webinars.core.admin_utils import ReadOnlyAdminMixin
+
 from .display import describe, details
 from .models import LogEntry
 
 
-class LogEntryInline(GenericTabularInline):
+class LogEntryInline(ReadOnlyAdminMixin, GenericTabularInline):
     """The object's history: written by the services, never edited here."""
 
     model = LogEntry
@@ -32,15 +34,6 @@ class LogEntryInline(GenericTabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Whoever may see the object may see its history (the parent admin decided that).
         return True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("when"))
     def when(self, entry: LogEntry) -> Any:

@@ -7,6 +7,7 @@ from django.contrib.admin import AllValuesFieldListFilter
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from webinars.core.admin_utils import ReadOnlyAdminMixin
 from webinars.programme.rules import is_active_superuser, may
 from webinars.programme.selectors import series_for
 
@@ -17,7 +18,7 @@ VIEW = "mail.view_outgoing_messages"
 
 
 @admin.register(OutgoingMessage)
-class OutgoingMessageAdmin(admin.ModelAdmin):
+class OutgoingMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What was and will be sent. Nobody edits it: the services own every change of state."""
 
     list_display = ["key", "kind", "to_email", "status", "attempts", "series", "created_at", "sent_at"]
@@ -57,12 +58,3 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         if not may(request.user, VIEW):
             return False
         return obj is None or is_active_superuser(request.user) or self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: OutgoingMessage | None = None) -> bool:
-        return False
