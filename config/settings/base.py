@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "webinars.certificates",
     "webinars.feedback",
     "webinars.reports",
+    "webinars.team",
     "webinars.public",
+    "webinars.organise",
     "webinars.api",
 ]
 
@@ -214,3 +216,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Organisers sign in to their workspace (reports and the workspace redirect there).
+LOGIN_URL = "organise:login"
+LOGIN_REDIRECT_URL = "organise:dashboard"

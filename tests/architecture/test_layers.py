@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"programme"},
     {"mail"},
-    {"registrations"},
+    {"registrations", "team"},
     {"attendance"},
     {"certificates", "feedback"},
     {"reports"},

@@ -18,6 +18,7 @@ from tests.factories import (
     WebinarSpeakerFactory,
 )
 from tests.forms import form_data
+from webinars.audit.models import LogEntry
 from webinars.core.languages import CONTENT_LANGUAGE_CODES
 from webinars.programme.models import Organisation, Person, Series, SeriesRole, Webinar
 
@@ -435,11 +436,14 @@ def test_staff_with_model_permissions_edit_shared_records(client, django_user_mo
     assert client.get(WEBINARS).status_code == 403  # model permissions alone give no series
 
 
-def test_granting_a_role_makes_the_user_staff(admin_client, django_user_model):
+def test_granting_a_role_in_the_admin_goes_through_the_service_and_needs_no_staff_flag(admin_client, django_user_model):
+    # Changed with the organisers' workspace (issue 8): a role alone opens the workspace, so
+    # granting one no longer makes the user staff (the admin is the superusers' console).
     series = SeriesFactory()
     user = UserFactory(username="newcomer")
     response = admin_client.post("/admin/programme/seriesrole/add/", {"series": series.pk, "user": user.pk, "role": "editor"})
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.is_staff
+    assert not user.is_staff
     assert SeriesRole.objects.filter(series=series, user=user, role="editor").exists()
+    assert LogEntry.objects.filter(action="series.role_granted", series_id=series.pk, data__user_id=user.pk).exists()

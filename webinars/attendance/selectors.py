@@ -77,3 +77,18 @@ def webinars_editable_by(user) -> QuerySet[Webinar]:
 
 def registrations_by_id(ids) -> dict[int, Registration]:
     return {r.pk: r for r in Registration.objects.filter(pk__in=list(ids)).only("pk", "name", "email", "status", "webinar_id", "erased_at")}
+
+
+def attendance_state(*, webinar_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per webinar with a current import: its id, people attended and attendees to review (one query)."""
+    from django.db.models import Count, Q
+
+    rows = (
+        AttendanceImport.objects.filter(webinar_id__in=webinar_ids, replaced_at__isnull=True)
+        .values("webinar_id", "pk")
+        .annotate(
+            attended=Count("attendees", filter=Q(attendees__attended=True) & ~Q(attendees__match=Attendee.Match.IGNORED)),
+            to_review=Count("attendees", filter=Q(attendees__match__in=REVIEW_MATCHES)),
+        )
+    )
+    return {row["webinar_id"]: {"import_id": row["pk"], "attended": row["attended"], "to_review": row["to_review"]} for row in rows}

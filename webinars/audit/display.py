@@ -44,6 +44,8 @@ ACTIONS: dict[str, Any] = {
     "series.role_granted": _("Role %(role)s given to %(user)s"),
     "series.role_changed": _("Role of %(user)s changed to %(role)s"),
     "series.role_revoked": _("Role of %(user)s removed"),
+    "series.member_invited": _("%(user)s invited as %(role)s"),
+    "series.member_added": _("%(user)s added as %(role)s from the command line"),
     # attendance
     "attendance.imported": _("Attendance report imported (people: %(people)s, attended: %(attended)s)"),
     "attendance.attendee_linked": _("Attendance linked to this registration by an organiser (%(minutes)s min)"),

@@ -30,3 +30,8 @@ def series_activity(*, series: Any, webinar: Any = None, action_prefix: str | No
     if action_prefix:
         entries = entries.filter(action__startswith=action_prefix)
     return entries.select_related("actor", "webinar").order_by("-created_at", "-id")
+
+
+def webinars_with_action(*, webinar_ids: list[int], action: str) -> set[int]:
+    """Which of these webinars have a log line ``action`` (e.g. the recording was announced)."""
+    return set(LogEntry.objects.filter(webinar_id__in=webinar_ids, action=action).values_list("webinar_id", flat=True).distinct())

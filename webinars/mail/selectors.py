@@ -17,3 +17,11 @@ def messages_of_series(series: QuerySet[Series] | list[Series]) -> QuerySet[Outg
 def messages_failed(*, series: Series) -> QuerySet[OutgoingMessage]:
     """Messages of ``series`` that will not be sent any more (for the organiser to look at)."""
     return OutgoingMessage.objects.filter(series=series, status=OutgoingMessage.Status.FAILED).order_by("-created_at", "-id")
+
+
+def failed_counts(*, series_ids: list[int]) -> dict[int, int]:
+    """E-mails that failed for good, per series (one query)."""
+    from django.db.models import Count
+
+    rows = OutgoingMessage.objects.filter(series_id__in=series_ids, status=OutgoingMessage.Status.FAILED).order_by().values("series_id")
+    return {row["series_id"]: row["n"] for row in rows.annotate(n=Count("id"))}

@@ -240,6 +240,11 @@ class Webinar(models.Model):
         return self.starts_at is not None
 
     @property
+    def is_public(self) -> bool:
+        """Anyone may see it: not a draft, in a published series (as ``WebinarQuerySet.public``)."""
+        return self.status != self.Status.DRAFT and self.series.is_published
+
+    @property
     def zone(self):
         return get_zone(self.time_zone)
 

@@ -160,3 +160,29 @@ def webinar_for_preview(*, user, webinar_id: int) -> Webinar | None:
         )
         .first()
     )
+
+
+def webinar_for_workspace(*, webinar_id: int) -> Webinar | None:
+    """Any webinar (drafts included) with its series and organiser; the caller checks the rules."""
+    return Webinar.objects.select_related("series", "series__organiser").filter(pk=webinar_id).first()
+
+
+def workspace_webinars(*, series_ids: list[int], now: dt.datetime | None = None) -> dict[str, list[Webinar]]:
+    """The webinars of these series for the dashboard: ``upcoming`` (soonest first, drafts
+    included) and ``recent`` (ended in the last 60 days, newest first); one query."""
+    now = _now(now)
+    webinars = list(
+        Webinar.objects.filter(series_id__in=series_ids, ends_at__gt=now - dt.timedelta(days=60))
+        .exclude(status=Webinar.Status.CANCELLED, ends_at__lte=now)
+        .select_related("series")
+        .order_by("start_date", "starts_at", "id")
+    )
+    return {
+        "upcoming": [w for w in webinars if w.ends_at > now],
+        "recent": sorted((w for w in webinars if w.ends_at <= now), key=lambda w: w.ends_at, reverse=True),
+    }
+
+
+def drafts_without_time(*, series_ids: list[int]) -> QuerySet[Webinar]:
+    """Drafts whose start time is not announced yet (the dashboard asks for one)."""
+    return Webinar.objects.filter(series_id__in=series_ids, status=Webinar.Status.DRAFT, starts_at__isnull=True).select_related("series")

@@ -139,14 +139,12 @@ def webinar_save(*, webinar: Webinar, status_changed: bool = False, actor: Any =
 
 
 @transaction.atomic
-def series_role_grant(*, series: Series, user: Any, role: str, actor: Any = None) -> tuple[SeriesRole, bool]:
-    """Give ``user`` the ``role`` on ``series`` (replacing the role they had); the role and whether
-    the user was just made staff.
+def series_role_grant(*, series: Series, user: Any, role: str, actor: Any = None) -> SeriesRole:
+    """Give ``user`` the ``role`` on ``series`` (replacing the role they had).
 
-    A role is all a user needs to work on a series (``programme.rules``); no Django model
-    permission is ticked. Until the organisers' workspace exists, the Django admin is where
-    they work, and its sign-in checks ``is_staff``: so the grant makes the user staff. That is
-    the only thing ``is_staff`` gives here, never access to a series.
+    A role is all a user needs to work on a series, in the organisers' workspace
+    (``programme.rules``): no Django model permission is ticked and ``is_staff`` is left as it
+    is (it opens only the Django admin, the superusers' repair console).
     """
     if role not in SeriesRole.Role.values:
         raise DomainError(_("Unknown role."), field="role")
@@ -155,13 +153,8 @@ def series_role_grant(*, series: Series, user: Any, role: str, actor: Any = None
     if before != role:
         action = "series.role_changed" if before else "series.role_granted"
         log_action(action, actor=actor, obj=series, data={"user": str(user), "user_id": user.pk, "role": role, "from_role": before or ""})
-    made_staff = False
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        made_staff = True
     series_rules.forget_series_roles(user)
-    return granted, made_staff
+    return granted
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core import signing
 from django.db.models import Q, QuerySet
@@ -176,3 +177,30 @@ def booking_export_data(*, booking: Booking) -> dict:
             for r in registrations
         ],
     }
+
+
+def registration_counts(*, webinar_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    """Per webinar: registrations by status and seats taken, in one aggregate query."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    S = Registration.Status
+    rows = (
+        Registration.objects.filter(webinar_id__in=webinar_ids)
+        .order_by()
+        .values("webinar_id")
+        .annotate(
+            total=Count("id", filter=~Q(status__in=[S.CANCELLED, S.EXPIRED])),
+            confirmed=Count("id", filter=Q(status=S.CONFIRMED)),
+            pending=Count("id", filter=Q(status=S.PENDING)),
+            waitlisted=Count("id", filter=Q(status=S.WAITLISTED)),
+            cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+            seats_taken=Count("id", filter=seat_holding_q(now)),
+        )
+    )
+    empty = {"total": 0, "confirmed": 0, "pending": 0, "waitlisted": 0, "cancelled": 0, "seats_taken": 0}
+    counts = {pk: dict(empty) for pk in webinar_ids}
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        counts[values["webinar_id"]] = {key: int(values[key]) for key in empty}
+    return counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -15,11 +15,6 @@ from ..admin_utils import ContentAdmin, SeriesScopedAdmin
 from ..forms import SeriesAdminForm
 from ..models import Series, SeriesRole
 from ..rules import is_active_superuser, may
-
-
-def _told_staff(request: HttpRequest, user: Any, made_staff: bool) -> None:
-    if made_staff:
-        messages.info(request, _("%(user)s can now sign in to the back office.") % {"user": user})
 
 
 class SeriesRoleInline(admin.TabularInline):
@@ -63,10 +58,9 @@ class SeriesAdmin(SeriesScopedAdmin, ContentAdmin):
         if formset.model is not SeriesRole:
             super().save_formset(request, form, formset, change)
             return
-        # Roles are granted and revoked through the services (which make the user staff).
+        # Roles are granted and revoked through the services (logged; no staff flag needed).
         for role in formset.save(commit=False):
-            _granted, made_staff = services.series_role_grant(series=form.instance, user=role.user, role=role.role, actor=request.user)
-            _told_staff(request, role.user, made_staff)
+            services.series_role_grant(series=form.instance, user=role.user, role=role.role, actor=request.user)
         for role in formset.deleted_objects:
             services.series_role_revoke(series=form.instance, user=role.user, actor=request.user)
 
@@ -103,9 +97,8 @@ class SeriesRoleAdmin(admin.ModelAdmin):
         if change and {"user", "series"} & set(form.changed_data):
             previous = SeriesRole.objects.select_related("series", "user").get(pk=obj.pk)
             services.series_role_revoke(series=previous.series, user=previous.user, actor=request.user)
-        granted, made_staff = services.series_role_grant(series=obj.series, user=obj.user, role=obj.role, actor=request.user)
+        granted = services.series_role_grant(series=obj.series, user=obj.user, role=obj.role, actor=request.user)
         obj.pk = granted.pk
-        _told_staff(request, obj.user, made_staff)
 
     def delete_model(self, request: HttpRequest, obj: SeriesRole) -> None:
         services.series_role_revoke(series=obj.series, user=obj.user, actor=request.user)

@@ -1,0 +1,19 @@
+"""The organisers' workspace under ``/organise/``. Each section's views live in ``views/<section>.py``."""
+
+from django.urls import path
+
+from .views import auth, dashboard, series, webinar
+
+app_name = "organise"
+
+urlpatterns = [
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("series/<int:series_id>/", series.SeriesWebinarsView.as_view(), name="series"),
+    path("webinars/<int:webinar_id>/", webinar.WebinarOverviewView.as_view(), name="webinar"),
+]
