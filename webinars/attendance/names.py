@@ -17,8 +17,9 @@ Steps, in order:
    not Ingkar).
 4. Spellings that differ by language are *alternatives*, not one guess: Azerbaijani ə is
    written "a" or "e" (Məmmədov: Mammadov, Мамедов, Memmedov), Azerbaijani q is "g" or "k"
-   (Qasımova: Gasimova, Kasimova), a word-initial Latin j may be "y" (Julia = Юлия) and, in
-   an Azerbaijani name, c is "j" (Cavid = Джавид). Each alternative is a reading (at most
+   (Qasımova: Gasimova, Kasimova), Russian ё is "e" or "yo" (Журавлёв: Zhuravlev, Zhuravlyov),
+   Uzbek Latin x is "kh" (Raximov = Rakhimov), a word-initial Latin j may be "y" (Julia =
+   Юлия) and, in an Azerbaijani name, c is "j" (Cavid = Джавид). Each alternative is a reading (at most
    ``MAX_SPELLINGS`` per name).
 5. Every word is reduced to a *skeleton* (kh/h/x, zh/j/dzh, ts/c, ya/ia, yu/iu, y/i, q/k,
    double letters...), which levels the usual transliterations of Russian, Kazakh, Uzbek,
@@ -59,7 +60,7 @@ PATRONYMIC_WORDS = frozenset({"uli", "ulu", "kizi", "ogli", "oglu", "ugli"})
 # Letters whose anyascii spelling is not the one people type (see step 3).
 _PREMAP = re.compile(r"(?<![^\W\d_])[Ոո](?![ւՒ])|[Ոո][ւՒ]|և|[Ңң]")
 _PREMAP_TO = {"Ո": "Vo", "ո": "vo", "և": "ev", "Ң": "N", "ң": "n"}
-_AZERI_MARKS = frozenset("əƏığĞ")
+_AZERI_MARKS = frozenset("əƏıİğĞşŞçÇ")  # Azerbaijani (and Turkish) Latin: c is "j" there
 _INITIAL_J = re.compile(r"\bj")
 _LATIN_Q = re.compile(r"q")
 _C = re.compile(r"c(?!h)")
@@ -98,7 +99,7 @@ def skeleton(word: str) -> str:
     word = _FINAL_I.sub("i", word)
     if word.startswith("x"):
         word = "h" + word[1:]
-    word = word.replace("x", "ks")
+    word = word.replace("x", "ks").replace("ct", "kt")  # Victoria = Viktoria
     word = _RULES.sub(lambda m: _RULE_MAP[m.group(0)], word)
     word = _DOUBLES.sub(r"\1", word)
     word = _IOTATED.sub(r"\1", word)
@@ -122,28 +123,38 @@ def strip_symbols(text: str) -> str:
     return "".join(c if c < "\x80" or unicodedata.category(c)[0] in "LMNZP" else " " for c in text)
 
 
-def _schwa_spellings(text: str) -> list[str]:
-    """Azerbaijani ə written "a" or "e", each occurrence either way (at most 4 spellings)."""
-    places = [i for i, c in enumerate(text) if c in "əƏ"]
+_EITHER = {"ə": ("a", "e"), "Ə": ("A", "E"), "ё": ("e", "yo"), "Ё": ("E", "Yo")}
+
+
+def _either_spellings(text: str) -> list[str]:
+    """Azerbaijani ə written "a" or "e", Russian ё "e" or "yo", each occurrence either way (at most 4 spellings)."""
+    places = [i for i, c in enumerate(text) if c in _EITHER]
     if not places:
         return [text]
-    spellings = []
-    for choice in itertools.islice(itertools.product("ae", repeat=len(places)), 4):
+    result = []
+    for choice in itertools.islice(itertools.product((0, 1), repeat=len(places)), 4):
         chars = list(text)
-        for place, letter in zip(places, choice, strict=True):
-            chars[place] = letter.upper() if text[place] == "Ə" else letter
-        spellings.append("".join(chars))
-    return spellings
+        for place, pick in zip(places, choice, strict=True):
+            chars[place] = _EITHER[text[place]][pick]
+        result.append("".join(chars))
+    return result
+
+
+def _uzbek_x(match: re.Match) -> str:
+    word = match.group(0)
+    return word if word in DEVICE_WORDS else word[0] + word[1:].replace("x", "kh")
 
 
 def spellings(text: str) -> list[str]:
     """The name in Latin letters, lower case, in every spelling it is commonly written (step 4)."""
-    azeri = any(c in _AZERI_MARKS for c in text)
+    azeri = any(c in _AZERI_MARKS for c in text) or ("q" in text.lower() and text.isascii())
     text = _PREMAP.sub(_premap, text)
     result: list[str] = []
-    for variant in _schwa_spellings(text):
+    for variant in _either_spellings(text):
         latin = anyascii(variant).lower()
         forms = [latin]
+        if "x" in latin[1:]:  # Uzbek Latin x is kh (Raximov = Rakhimov); English x is ks (Alexander)
+            forms.append(_WORDS.sub(_uzbek_x, latin))
         if "q" in latin:
             forms.append(_LATIN_Q.sub("g", latin))
         if "j" in latin:
@@ -220,7 +231,14 @@ def typo_of(a: str, b: str) -> bool:
         return False
     if len(long_) == len(short):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]] and 1 <= diff[0] and diff[1] < len(a) - 2
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+            and 1 <= diff[0]
+            and diff[1] < len(a) - 2
+        )
     return False
 
 
