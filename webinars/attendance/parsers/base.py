@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from webinars.core.errors import DomainError
 
+from .vocabulary import DURATION_UNITS, english_header
+
 DAY = 86400
 
 
@@ -48,6 +50,12 @@ class ParseError(DomainError, ValueError):
         return self.message
 
 
+class NotRecognised(ParseError):
+    """The file is not the chosen kind of report at all (no header of that layout)."""
+
+    code = "unrecognised_report"
+
+
 class Join(NamedTuple):
     """One row of a report.
 
@@ -65,6 +73,11 @@ class Join(NamedTuple):
     end: int | None
     seconds: int | None
     alt_name: str = ""  # e.g. Zoom's "(Original Name)" or registration first + last name
+    #: The registration's id or the platform's registrant id, when the join carries one (exact matching).
+    registrant: str = ""
+    #: Rows with different keys are different people even under the same name (reports with one row per
+    #: participant: Teams' participants section, BigBlueButton, Zoom's "unique users").
+    key: str = ""
 
 
 class Meta(dict):
@@ -185,12 +198,16 @@ def header_key(cell: str) -> str:
 
 
 class Header:
-    """Column positions by name (any of several spellings), for the rows under a header line."""
+    """Column positions by name (any of several spellings), for the rows under a header line.
+
+    Keys are in English whatever the language of the export (``vocabulary.HEADERS``).
+    """
 
     def __init__(self, row: list[str], *, line: int) -> None:
         self.cells = [c.strip() for c in row]
         self.line = line
-        self.keys = [header_key(c) for c in row]
+        self.raw_keys = [header_key(c) for c in row]
+        self.keys = [english_header(k) for k in self.raw_keys]
 
     def find(self, *names: str, start: int = 0) -> int | None:
         for name in names:
@@ -403,14 +420,16 @@ class UtcClock:
 
 
 _HMS = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
-_UNITS = re.compile(r"^(?:(\d+)\s*h\w*)?\s*(?:(\d+)\s*m\w*)?\s*(?:(\d+)\s*s\w*)?$", re.IGNORECASE)
+_UNITS = re.compile(r"(?:\d+(?:[.,]\d+)?\s*[^\W\d_]+\.?\s*)+")
+_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 def parse_duration(value: str, *, plain_unit: int = 60) -> int | None:
-    """Seconds from "38" (minutes), "1:02:03", "37:45", "1h 2m 3s" or "45s"; None when unreadable.
+    """Seconds from "38" (minutes), "1:02:03", "37:45", "1h 2m 3s", "45s", "1 ч 2 мин", "1 Std. 2 Min."; None when unreadable.
 
     ``plain_unit``: what a bare number counts (60: minutes, as Zoom's and most exports).
+    Unit words in every language come from ``vocabulary.DURATION_UNITS``.
     """
     text = value.strip()
     if _NUMBER.match(text):
@@ -421,10 +440,14 @@ def parse_duration(value: str, *, plain_unit: int = 60) -> int | None:
         if c is None:  # h:mm
             return int(a) * 3600 + int(b) * 60
         return int(a) * 3600 + int(b) * 60 + int(c)
-    found = _UNITS.match(text)
-    if found and any(found.groups()):
-        h, m, s = (int(x or 0) for x in found.groups())
-        return h * 3600 + m * 60 + s
+    if _UNITS.fullmatch(text):
+        total = 0.0
+        for amount, unit in _UNIT.findall(text):
+            seconds = DURATION_UNITS.get(unit.lower())
+            if seconds is None:
+                return None
+            total += float(amount.replace(",", ".")) * seconds
+        return round(total)
     return None
 
 
@@ -446,9 +469,11 @@ def missing_column(name: str, *, line: int) -> ParseError:
 class Context:
     """What a parser needs besides the bytes: the reading of dates, the mapping, progress."""
 
-    def __init__(self, *, dates: DateReader, column_mapping: dict | None = None, progress=None) -> None:
+    def __init__(self, *, dates: DateReader, column_mapping: dict | None = None, progress=None, host_emails=()) -> None:
         self.dates = dates
         self.column_mapping = column_mapping or {}
+        #: Addresses of the meeting's organisers, given by whoever imports (the report may not say who hosted).
+        self.host_emails: frozenset[str] = frozenset(e.strip().lower() for e in host_emails if e.strip())
         self.progress = progress
         self.meta = Meta()
         self.stats: dict[str, int] = {}
