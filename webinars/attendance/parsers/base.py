@@ -283,8 +283,12 @@ class DateReader:
         self.zone = zone
         self.order = None if day_first is None else ("dmy" if day_first else "mdy")
         self.guessed = False
+        self._swapping = False
         self._dates: dict[str, int] = {}
         self._seen: dict[str, int | None] = {}  # whole cells: a report repeats the same seconds often
+        #: Cells read day-first against the file's settled month-first order, because only that fits the webinar.
+        self.swapped: set[str] = set()
+        self._swapped_dates: set[str] = set()
 
     def _ordinal(self, text: str) -> int | None:
         text = text.strip()
@@ -331,7 +335,16 @@ class DateReader:
                 self.guessed = True
         if self.order == "dmy":
             return _safe_ordinal(year, second, first)
-        return _safe_ordinal(year, first, second)
+        reading = _safe_ordinal(year, first, second)
+        if self.expected is not None and not self.guessed and reading is not None:
+            # Month-first is settled for the file, yet this date only fits the webinar read day-first:
+            # read it so, and say so for its row (never silently).
+            target = self.expected.toordinal()
+            swapped = _safe_ordinal(year, second, first)
+            if abs(reading - target) > 1 and swapped is not None and abs(swapped - target) <= 1:
+                self._swapping = True
+                return swapped
+        return reading
 
     def parse(self, value: str) -> int | None:
         """Local seconds, or None when the text is not a date and time."""
@@ -351,10 +364,15 @@ class DateReader:
         date_text = found.group("date")
         days = self._dates.get(date_text)
         if days is None:
+            self._swapping = False
             days = self._ordinal(date_text)
             if days is None:
                 return None
             self._dates[date_text] = days
+            if self._swapping:
+                self._swapped_dates.add(date_text)
+        if date_text in self._swapped_dates:
+            self.swapped.add(value)
         hour = int(found.group("h"))
         minute = int(found.group("m"))
         second = int(found.group("s") or 0)
@@ -477,13 +495,22 @@ class Context:
         self.progress = progress
         self.meta = Meta()
         self.stats: dict[str, int] = {}
+        #: Line → codes of what its cells need checked ("day_first"); read by the aggregation.
+        self.row_flags: dict[int, list[str]] = {}
 
     def count(self, key: str, n: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + n
 
+    def flag(self, line: int, code: str) -> None:
+        codes = self.row_flags.setdefault(line, [])
+        if code not in codes:
+            codes.append(code)
+
     def time(self, value: str, *, line: int, column: str, required: bool = True) -> int | None:
         seconds = self.dates._seen.get(value)
         if seconds is not None:
+            if self.dates.swapped and value in self.dates.swapped:
+                self.flag(line, "day_first")
             return seconds
         if value in EMPTY_VALUES or value.lower() in EMPTY_VALUES:
             if required:
@@ -492,6 +519,8 @@ class Context:
         seconds = self.dates.parse(value)
         if seconds is None:
             raise not_a_date(value, line=line, column=column)
+        if self.dates.swapped and value in self.dates.swapped:
+            self.flag(line, "day_first")
         return seconds
 
     def duration(self, value: str, *, line: int, column: str, required: bool = True, plain_unit: int = 60) -> int | None:

@@ -179,7 +179,9 @@ def parse_teams(source: CsvSource, ctx: Context) -> Iterator[Join]:
             yield Join(line, name, email, role, start, end, None, "", registrant)
 
     if not found_any_header:
-        raise NotRecognised(_("no participants header (Name, First Join, ...): is this a Teams attendance report?"), line=max(source.line, 1))
+        raise NotRecognised(
+            _("no participants header (Name, First Join, ...): is this a Teams attendance report?"), line=max(source.line, 1)
+        )
     if not had_activities:
         yield from participants
     if open_joins:
