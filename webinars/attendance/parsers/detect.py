@@ -75,12 +75,13 @@ def detect_format(data: bytes) -> str:
 
 
 def header_row(rows: list[list[str]]) -> list[str]:
-    """The most likely header line: the first with three or more filled cells."""
-    for row in rows:
+    """The most likely header line: the widest of the first lines (the first of equals)."""
+    best: list[str] = []
+    for row in rows[:12]:
         cells = [c.strip() for c in row if c.strip()]
-        if len(cells) >= 3:
-            return cells
-    return [c.strip() for c in rows[0] if c.strip()] if rows else []
+        if len(cells) > len(best):
+            best = cells
+    return best
 
 
 def _guess(cells: list[str], words: tuple[str, ...], taken: set[str]) -> str | None:
@@ -117,6 +118,18 @@ def describe_headers(rows: list[list[str]]) -> str:
     ) % {"headers": found, "mapping": example}
 
 
+LABELS = {
+    "zoom_webinar": "Zoom webinar attendee report",
+    "zoom_meeting": "Zoom meeting participants report",
+    "teams": "Microsoft Teams attendance report",
+    "bigbluebutton": "BigBlueButton learning dashboard",
+}
+
+
 def describe_data(data: bytes) -> str:
-    rows, _encoding = _rows(data)
-    return describe_headers(rows)
+    """Why a parser did not find its layout: the format the file has, else its headers and a mapping."""
+    try:
+        fmt = detect_format(data)
+    except NotRecognised as unknown:
+        return unknown.message
+    return _("this file looks like a %(label)s: choose that format, or let the format be recognised from the file") % {"label": LABELS[fmt]}
