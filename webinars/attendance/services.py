@@ -376,6 +376,7 @@ def summary_counts(attendance_import: AttendanceImport, webinar: Webinar) -> dic
     )
     return {
         "attendees": attendees.exclude(role__in=STAFF_ROLES, registration__isnull=True).count(),
+        "matched_registrant": by_match.get(Match.REGISTRANT, 0),
         "matched_email": by_match.get(Match.EMAIL, 0),
         "matched_name": by_match.get(Match.NAME, 0),
         "matched_manual": by_match.get(Match.MANUAL, 0),
