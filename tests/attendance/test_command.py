@@ -41,6 +41,10 @@ def test_imports_and_prints_the_summary(webinar, people):
     assert AttendanceImport.objects.count() == 1  # format recognised as the same: unchanged
     assert data["warnings"][0] == "The same file was imported already; nothing changed."
 
+    out = io.StringIO()
+    call_command("import_attendance", str(webinar.pk), str(FIXTURES / "zoom_webinar_attendee_report.csv"), "--no-progress", stdout=out)
+    assert out.getvalue() == f"Import {imported.pk}: the same file was imported already; nothing changed.\n"
+
 
 def _json_of(webinar, name, *args):
     out = io.StringIO()

@@ -145,7 +145,10 @@ class Command(BaseCommand):
                 previous = services.current_import(webinar)
                 imported = services.import_attendance(**options_in, file_name=file.name, actor=uploader)
                 plan = imported.plan
-                if plan is None:  # the same file again: show what it holds
+                if plan is None and not as_json:
+                    self.stdout.write(f"Import {imported.pk}: the same file was imported already; nothing changed.")
+                    return
+                if plan is None:  # the same file again: --json shows what it holds, as --dry-run would
                     plan = planning.plan_import(**{**options_in, "progress": None})
                     plan.warnings.insert(0, "The same file was imported already; nothing changed.")
                 elif imported.summary.get("carried_over"):
