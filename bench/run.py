@@ -365,6 +365,31 @@ def attendance(bench: Bench) -> list[Row]:
     ]
 
 
+@benchmark(
+    "matching", "matching quality: 200 registrations in five scripts, attendees as they name themselves (precision 100 %, recall ≥ 90 %)"
+)
+def matching(bench: Bench) -> list[Row]:
+    # In its own process: the benchmark sets Django up with its own settings.
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "matching.py")], cwd=ROOT, capture_output=True, text=True)
+    if not done.stdout.strip():
+        raise RuntimeError(f"bench/matching.py failed: {done.stderr.strip()[-2000:]}")
+    outcome = json.loads(done.stdout)
+    return [
+        Row(
+            "matching",
+            f"{outcome['attendees']} attendees vs {outcome['registrations']} registrations, names only (no e-mail)",
+            target=f"precision {outcome['target_precision']:.0%}, recall ≥ {outcome['target_recall']:.0%}",
+            passed=outcome["passed"],
+            notes=(
+                f"precision {outcome['precision']:.1%} ({outcome['right']}/{outcome['automatic']} automatic matches right), "
+                f"recall {outcome['recall']:.1%} of {outcome['obvious']} obvious variants; review {outcome['review']} "
+                f"({outcome['must_not_match']} must not match, {outcome['hesitant']} hesitant)"
+            ),
+            details=outcome,
+        )
+    ]
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)

@@ -198,3 +198,27 @@ def test_replaced_import_is_read_only_on_the_review_screen(superuser_client, web
     assert response.status_code == 302
     guest.refresh_from_db()
     assert guest.match == M.UNMATCHED
+
+
+def test_upload_recognises_the_format_and_refuses_another_session_until_confirmed(organiser_client, webinar, people):
+    import datetime as dt
+
+    webinar.starts_at = dt.datetime(2021, 4, 29, 4, 0, tzinfo=dt.UTC)
+    webinar.save()
+    refused = organiser_client.post(UPLOAD, {"webinar": webinar.pk, "file": upload("zoom_meeting_long_row.csv")})
+    assert refused.status_code == 200 and not AttendanceImport.objects.exists()
+    assert "does not overlap the webinar" in refused.content.decode()
+
+    done = organiser_client.post(UPLOAD, {"webinar": webinar.pk, "file": upload("zoom_meeting_long_row.csv"), "accept_other_date": "on"})
+    imported = AttendanceImport.objects.get()
+    assert done.status_code == 302 and imported.format == "zoom_meeting"
+    html = organiser_client.get(done["Location"]).content.decode()
+    assert "43250 minutes in one row, longer than the session; 103 counted." in html  # the warning, on the next page
+
+
+def test_review_screen_shows_what_each_row_needs_checked(organiser_client, webinar, people):
+    imported = import_attendance(
+        webinar=webinar, data=fixture_bytes("zoom_meeting_same_guest_name.csv"), file_name="same.csv", fmt="zoom_meeting"
+    )
+    html = organiser_client.get(f"{IMPORTS}{imported.pk}/review/").content.decode()
+    assert html.count("someone else with this name was in the meeting at the same time") == 2

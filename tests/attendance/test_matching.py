@@ -123,3 +123,117 @@ def test_a_registration_claimed_by_e_mail_is_only_proposed_to_a_second_attendee(
 def test_close_names_are_ambiguous_not_matched():
     index = RegistrationIndex([(1, "a@x.org", "Timur Sadykov", "confirmed"), (2, "b@x.org", "Timur Sadikov", "confirmed")])
     assert match_all([Query("", ["Timur Sadykov"])], index)[0].kind == "ambiguous"
+
+
+# --- no wrong automatic match ------------------------------------------------------------------
+
+GENDERED = [
+    (1, "a@x.org", "Александр Иванов", "confirmed"),
+    (2, "b@x.org", "Виктория Лебедева", "confirmed"),
+    (3, "c@x.org", "Ярослав Петренко", "confirmed"),
+    (4, "d@x.org", "Серік Ахметов", "confirmed"),
+    (5, "e@x.org", "Динара Халикова", "confirmed"),
+    (6, "f@x.org", "Алина Соколова", "confirmed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "proposed"),
+    [
+        ("Aleksandra Ivanova", 1),  # gendered form of the first name and the surname
+        ("Viktor Lebedev", 2),
+        ("Viktor Lebedeva", 2),
+        ("Ярослава Петренко", 3),  # the surname has one form: only the first name differs
+        ("Sergey Akhmetov", 4),  # another first name that transliterates alike
+        ("Marat Khalikov", None),  # a relative: same surname, another first name
+        ("Alena Sokolova", 6),  # Алёна is not Алина: a changed letter is never a typo
+        ("Dinara Khalikov", 5),  # a surname in the other gender
+    ],
+)
+def test_similar_names_are_never_matched_automatically(name, proposed):
+    result = match_all([Query("", [name])], RegistrationIndex(GENDERED))[0]
+    assert result.kind in ("ambiguous", "unmatched") and result.registration_id is None
+    assert (result.candidates[0] if result.candidates else None) == proposed
+    assert result.score is None or result.score < AUTO_MATCH_SCORE
+
+
+@pytest.mark.parametrize(
+    ("registered", "reported"),
+    [
+        ("Gülnarə Qasımova", "Gulnara Gasimova"),  # Azerbaijani ə as a, q as g
+        ("Gülnarə Qasımova", "Gulnare Kasimova"),  # ə as e, q as k
+        ("Məmmədov Rəşad", "Rashad Mamedov"),  # Russian-style: first ə a, second e
+        ("Cavid Quliyev", "Javid Kuliev"),  # Azerbaijani c is j
+        ("Արուսյակ Մանուկյան", "Arusyak Manukyan"),  # Armenian ու is u
+        ("Ոսկանյան Մարիամ", "Mariam Voskanyan"),  # word-initial Ո is Vo
+        ("Անահիտ Սարգսյան", "Анаит Саргсян"),  # Russian drops Armenian h between vowels
+        ("Іңкәр Жұмабаева", "Inkar Zhumabayeva"),  # Kazakh ң is n
+        ("Журавлёва Юлия", "Julia Zhuravlyova"),  # ё as yo, initial j as y
+        ("Baxtiyor Raximov", "Bakhtiyor Rakhimov"),  # Uzbek Latin x is kh
+        ("Виктория Лебедева", "Victoria Lebedeva"),
+        ("Александр Иванов", "Alexander Ivanov"),
+        ("Мадина Сейткали", "🌸 Madina Seitkali 🌸"),  # emoji and decorations
+        ("Мадина Сейткали", "★Madina★ ~Seitkali~"),
+        ("Фарид Алиев", "Farid Aliyev - Museum of X"),  # an institution after the name
+        ("Фарид Алиев", "Farid Aliyev | State Museum"),
+        ("Фарид Алиев", "Farid Aliyev, Museum of Modern Art"),
+        ("Фарид Алиев", "Farid Aliyev (iPhone)"),
+        ("Халикова Динара Ержановна", "Dinara Khalikova"),  # a patronymic on the registration
+        ("Dinara Khalikova", "Dinara Khalikva"),  # one letter left out of a long word
+    ],
+)
+def test_transliteration_gaps_do_not_block_a_match(registered, reported):
+    result = match_all([Query("", [reported])], RegistrationIndex([(1, "x@x.org", registered, "confirmed")]))[0]
+    assert (result.kind, result.registration_id) == ("name", 1)
+
+
+def test_an_exact_name_beside_a_gendered_one_is_matched():
+    index = RegistrationIndex([(1, "a@x.org", "Александр Иванов", "confirmed"), (2, "b@x.org", "Александра Иванова", "confirmed")])
+    assert [(r.kind, r.registration_id) for r in match_all([Query("", ["Aleksandra Ivanova"])], index)] == [("name", 2)]
+
+
+def test_a_typo_close_to_another_registration_goes_to_review():
+    index = RegistrationIndex([(1, "a@x.org", "Mariam Voskanyan", "confirmed"), (2, "b@x.org", "Aram Voskanyan", "confirmed")])
+    result = match_all([Query("", ["Mariam Vosknyan"])], index)[0]
+    assert result.kind == "ambiguous" and result.candidates[:2] == [1, 2]
+
+
+def test_two_people_matching_one_registration_at_the_same_time_both_go_to_review():
+    index = RegistrationIndex(REGISTRATIONS)
+    twins = match_all(
+        [Query("", ["Dinara Khalikova"], intervals=[(0, 3600)]), Query("", ["Khalikova Dinara"], intervals=[(600, 4000)])], index
+    )
+    assert [r.kind for r in twins] == ["ambiguous", "ambiguous"] and all(r.candidates[0] == 1 for r in twins)
+
+
+def test_one_person_rejoining_under_another_name_is_matched_twice():
+    index = RegistrationIndex(REGISTRATIONS)
+    rejoined = match_all(
+        [Query("", ["Dinara Khalikova"], intervals=[(0, 1800)]), Query("", ["Khalikova Dinara"], intervals=[(1900, 4000)])], index
+    )
+    assert [(r.kind, r.registration_id) for r in rejoined] == [("name", 1), ("name", 1)]
+
+
+def test_a_flagged_attendee_is_proposed_not_matched():
+    result = match_all([Query("", ["Dinara Khalikova"], flagged=True)], RegistrationIndex(REGISTRATIONS))[0]
+    assert result.kind == "ambiguous" and result.candidates[0] == 1
+
+
+def test_registrant_id_is_exact_and_beats_e_mail_and_name():
+    index = RegistrationIndex(REGISTRATIONS, registrants={"zoom-Xy12": 6})
+    by_id, by_zoom, unknown = match_all(
+        [
+            Query("dinara@example.org", ["Somebody"], registrant="3"),
+            Query("", ["Guest"], registrant="zoom-Xy12"),
+            Query("", ["Dinara Khalikova"], registrant="999"),
+        ],
+        index,
+    )
+    assert (by_id.kind, by_id.registration_id) == ("registrant", 3)
+    assert (by_zoom.kind, by_zoom.registration_id) == ("registrant", 6)
+    assert (unknown.kind, unknown.registration_id) == ("name", 1)  # an id of another webinar falls back to the name
+
+
+def test_namesakes_beyond_the_prefilter_are_still_ambiguous():
+    many = [(pk, f"{pk}@x.org", "Aliya Nurlanova", "confirmed") for pk in range(1, 20)]
+    assert match_all([Query("", ["Aliya Nurlanova"])], RegistrationIndex(many))[0].kind == "ambiguous"

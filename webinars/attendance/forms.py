@@ -14,7 +14,7 @@ from webinars.programme.models import Webinar
 from webinars.registrations.models import Registration
 
 from .models import AttendanceImport, Attendee
-from .parsers import ParseError, check_mapping
+from .parsers import AUTO, ParseError, check_mapping
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 MAPPING_FIELDS = {
@@ -33,13 +33,23 @@ class WebinarChoiceField(forms.ModelChoiceField):
 
 class UploadForm(forms.Form):
     webinar = WebinarChoiceField(queryset=Webinar.objects.none(), label=_("Webinar"))
-    format = forms.ChoiceField(label=_("Report"), choices=AttendanceImport.Format.choices)
+    format = forms.ChoiceField(
+        label=_("Report"),
+        choices=[(AUTO, _("Recognise from the file")), *AttendanceImport.Format.choices],
+        initial=AUTO,
+        required=False,
+    )
     file = forms.FileField(label=_("File"), help_text=_("The CSV exactly as the platform exported it (Teams: the .csv it downloads)."))
     time_zone = forms.CharField(
         label=_("Time zone of the report's times"),
         required=False,
         max_length=64,
         help_text=_("Empty: the webinar's time zone. Reports use the zone of whoever downloaded them."),
+    )
+    accept_other_date = forms.BooleanField(
+        label=_("This report belongs to this webinar even though its date differs"),
+        required=False,
+        help_text=_("Only when the import refused the file because its session does not overlap the webinar."),
     )
     name_column = forms.CharField(label=_("Name column"), required=False, max_length=200)
     email_column = forms.CharField(label=_("E-mail column"), required=False, max_length=200)
@@ -71,6 +81,9 @@ class UploadForm(forms.Form):
     def mapping(self) -> dict[str, str]:
         values = {key: (self.cleaned_data.get(field) or "").strip() for key, field in MAPPING_FIELDS.items()}
         return {key: value for key, value in values.items() if value}
+
+    def clean_format(self) -> str:
+        return self.cleaned_data.get("format") or AUTO
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -8,6 +8,8 @@ walk-in. Only the current (not replaced) import of a webinar counts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,8 +37,10 @@ class AttendanceImport(models.Model):
     replaced_at = models.DateTimeField(null=True, blank=True, help_text=_("Set when a corrected file replaced this import."))
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
-    # Not a column: seconds per step, set on the import that services.import_attendance returns.
+    # Not columns: seconds per step and what was read and matched (planning.ImportPlan), set on the
+    # import that services.import_attendance returns.
     timings: dict[str, float]
+    plan: Any
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,6 +57,7 @@ class AttendanceImport(models.Model):
 
 class Attendee(models.Model):
     class Match(models.TextChoices):
+        REGISTRANT = "registrant", _("matched by registration id")
         EMAIL = "email", _("matched by e-mail")
         NAME = "name", _("matched by name")
         MANUAL = "manual", _("matched by the organiser")
@@ -80,6 +85,11 @@ class Attendee(models.Model):
         default=list, blank=True, help_text=_("Merged stretches of presence, [start, end] in UTC seconds since 1970 (empty: totals only).")
     )
     seconds = models.PositiveIntegerField(_("seconds attended"), default=0)
+    flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("What the import found to check, per row: longer than the session, a day-first date, a shared name at the same time."),
+    )
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 

@@ -35,10 +35,10 @@ from webinars.programme.models import Webinar
 from webinars.registrations.models import Registration
 
 from . import signals
-from .matching import Query, RegistrationIndex, match_all
 from .models import AttendanceImport, Attendee
-from .parsers import STAFF_ROLES, ParseError, check_mapping, merge_intervals, read_report
+from .parsers import AUTO, STAFF_ROLES, ParseError, check_mapping, merge_intervals
 from .parsers.base import UtcClock, to_datetime
+from .planning import ReportDoesNotFit, concrete_format, plan_import
 from .selectors import current_import
 
 Match = Attendee.Match
@@ -49,6 +49,7 @@ Progress = Callable[[str, int, int], None]
 __all__ = [
     "AttendanceError",
     "ParseError",
+    "ReportDoesNotFit",
     "attended_by_minutes",
     "current_import",
     "import_attendance",
@@ -99,57 +100,62 @@ def import_attendance(
     webinar: Webinar,
     data: bytes,
     file_name: str,
-    fmt: str,
+    fmt: str = AUTO,
     column_mapping: dict | None = None,
     actor=None,
     time_zone: str | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    accept_other_date: bool = False,
+    host_emails: Iterable[str] = (),
+    registrants: dict[str, int] | None = None,
 ) -> AttendanceImport:
-    """Read ``data`` as a ``fmt`` report of ``webinar``, match it and store it as the webinar's current import.
+    """Read ``data`` as a ``fmt`` report of ``webinar`` ("auto": recognised), match it and store it as the webinar's current import.
 
-    Raises ParseError (naming the line and column) when the file cannot be read; then
-    nothing is stored. The returned import has a ``timings`` attribute (seconds per step).
+    Raises ParseError (naming the line and column) when the file cannot be read, and
+    ``ReportDoesNotFit`` when it is of a session that does not overlap the webinar (unless
+    ``accept_other_date``); then nothing is stored. The returned import has ``timings``
+    (seconds per step) and ``plan`` (what was read and matched, ``planning.ImportPlan``;
+    None when the same file had been imported already).
     """
     timings: dict[str, float] = {}
     began = time.perf_counter()
-    mapping = check_mapping(column_mapping or {}) if fmt == AttendanceImport.Format.GENERIC else {}
+    if not data.strip():
+        raise ParseError(_("the file is empty"), line=1)
+    fmt = concrete_format(fmt, data)
     if fmt not in AttendanceImport.Format.values:
         raise ParseError(_("unknown report format '%(format)s'") % {"format": fmt})
+    mapping = check_mapping(column_mapping or {}) if fmt == AttendanceImport.Format.GENERIC else {}
     zone_name = time_zone or webinar.time_zone
     zone = get_zone(zone_name)
     sha = hashlib.sha256(data).hexdigest()
     current = current_import(webinar)
     if current is not None and _same_import(current, sha, fmt, mapping, zone_name):
         current.timings = {"unchanged": round(time.perf_counter() - began, 3)}
+        current.plan = None
         return current
 
-    expected = webinar.starts_at.astimezone(zone).date() if webinar.starts_at else webinar.start_date
-    report = read_report(
-        data,
-        fmt,
+    plan = plan_import(
+        webinar=webinar,
+        data=data,
+        fmt=fmt,
         column_mapping=mapping,
-        expected_date=expected,
-        zone=zone,
-        progress=(lambda done, total: progress("read", done, total)) if progress else None,
+        time_zone=zone_name,
+        accept_other_date=accept_other_date,
+        host_emails=host_emails,
+        registrants=registrants,
+        progress=progress,
     )
-    timings["read"] = round(time.perf_counter() - began, 3)
-
-    step = time.perf_counter()
-    participants = [p for p in report.people if not p.is_staff]
-    registrations = Registration.objects.filter(webinar=webinar, erased_at__isnull=True).values_list("pk", "email", "name", "status")
-    index = RegistrationIndex(registrations.iterator(chunk_size=5000))
-    results = match_all([Query(p.email, p.all_names()) for p in participants], index)
-    timings["match"] = round(time.perf_counter() - step, 3)
-    if progress:
-        progress("match", len(participants), len(participants))
+    report = plan.report
+    participants = plan.participants
+    index = plan.index
+    timings["read_and_match"] = round(time.perf_counter() - began, 3)
 
     step = time.perf_counter()
     clock = UtcClock(zone)
     attendees: list[NewAttendee] = []
-    outcome = dict(zip(map(id, participants), results, strict=True))
     for person in report.people:
-        result = outcome.get(id(person))
+        result = plan.result_of(person)
         attendees.append(
             NewAttendee(
                 webinar_id=webinar.pk,
@@ -167,6 +173,7 @@ def import_attendance(
                 registration_id=None if result is None else result.registration_id,
                 match_score=None if result is None else result.score,
                 candidates=[] if result is None else result.candidates,
+                flags=person.flags,
             )
         )
 
@@ -176,6 +183,7 @@ def import_attendance(
         current = current_import(webinar)
         if current is not None and _same_import(current, sha, fmt, mapping, zone_name):
             current.timings = {"unchanged": round(time.perf_counter() - began, 3)}
+            current.plan = None
             return current
         carried = _carry_over(current, attendees, valid=set(index.status)) if current is not None else 0
         refresh_attended(attendees, webinar)
@@ -194,6 +202,8 @@ def import_attendance(
             "encoding": report.encoding,
             "delimiter": report.delimiter,
             "time_zone": zone_name,
+            "flagged": sum(1 for a in attendees if a.flags),
+            "warnings": plan.warnings[:50],
             "meeting": {str(k)[:60]: str(v)[:200] for k, v in list(report.meta.items())[:20]},
         }
         new = AttendanceImport.objects.create(
@@ -226,6 +236,7 @@ def import_attendance(
     if progress:
         progress("save", len(attendees), len(attendees))
     new.timings = timings
+    new.plan = plan
     return new
 
 
@@ -250,6 +261,7 @@ class NewAttendee:
     minutes: int
     seconds: int
     intervals: list
+    flags: list
 
     def __init__(self, **values) -> None:
         for field in _FIELDS:
@@ -364,6 +376,7 @@ def summary_counts(attendance_import: AttendanceImport, webinar: Webinar) -> dic
     )
     return {
         "attendees": attendees.exclude(role__in=STAFF_ROLES, registration__isnull=True).count(),
+        "matched_registrant": by_match.get(Match.REGISTRANT, 0),
         "matched_email": by_match.get(Match.EMAIL, 0),
         "matched_name": by_match.get(Match.NAME, 0),
         "matched_manual": by_match.get(Match.MANUAL, 0),

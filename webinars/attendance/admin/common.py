@@ -18,6 +18,7 @@ SUMMARY_LABELS = [
     ("rows", _("rows in the file")),
     ("people", _("people in the report")),
     ("staff", _("hosts and panelists (not attendees)")),
+    ("matched_registrant", _("matched by registration id")),
     ("matched_email", _("matched by e-mail")),
     ("matched_name", _("matched by name")),
     ("matched_manual", _("matched by the organiser")),
@@ -27,6 +28,7 @@ SUMMARY_LABELS = [
     ("attended_registrations", _("registrations that attended")),
     ("no_shows", _("registered in the platform but did not come")),
     ("carried_over", _("decisions carried over from the replaced import")),
+    ("flagged", _("attendees with rows to check (see the warnings)")),
 ]
 
 

@@ -35,6 +35,7 @@ class AttendanceImportAdmin(ImportPagesMixin, SeriesScopedAdmin, admin.ModelAdmi
         "file_name",
         "state",
         "summary_display",
+        "warnings_display",
         "meeting_display",
         "column_mapping",
         "sha256",
@@ -57,7 +58,7 @@ class AttendanceImportAdmin(ImportPagesMixin, SeriesScopedAdmin, admin.ModelAdmi
     @admin.display(description=_("matched"))
     def matched(self, obj: AttendanceImport) -> int:
         s = obj.summary or {}
-        return s.get("matched_email", 0) + s.get("matched_name", 0) + s.get("matched_manual", 0)
+        return s.get("matched_registrant", 0) + s.get("matched_email", 0) + s.get("matched_name", 0) + s.get("matched_manual", 0)
 
     @admin.display(description=_("to review"))
     def to_review(self, obj: AttendanceImport):
@@ -73,6 +74,13 @@ class AttendanceImportAdmin(ImportPagesMixin, SeriesScopedAdmin, admin.ModelAdmi
     @admin.display(description=_("summary"))
     def summary_display(self, obj: AttendanceImport) -> str:
         return summary_table(obj.summary or {})
+
+    @admin.display(description=_("warnings"))
+    def warnings_display(self, obj: AttendanceImport) -> str:
+        warnings = (obj.summary or {}).get("warnings") or []
+        if not warnings:
+            return "–"
+        return format_html_join("", "<div>{}</div>", ((w,) for w in warnings))
 
     @admin.display(description=_("meeting, as the report gives it"))
     def meeting_display(self, obj: AttendanceImport) -> str:

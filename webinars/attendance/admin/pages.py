@@ -55,6 +55,7 @@ class ImportPagesMixin:
                     column_mapping=form.mapping(),
                     actor=request.user,
                     time_zone=form.cleaned_data["time_zone"] or None,
+                    accept_other_date=form.cleaned_data["accept_other_date"],
                 )
             except ParseError as exc:
                 form.add_error("file", gettext("Nothing was imported: %(error)s") % {"error": exc})
@@ -77,6 +78,8 @@ class ImportPagesMixin:
                     if previous is not None:
                         text += " " + gettext("It replaces the earlier import of this webinar.")
                     self.message_user(request, text, messages.SUCCESS)
+                    for warning in s.get("warnings", [])[:10]:
+                        self.message_user(request, warning, messages.WARNING)
                 return HttpResponseRedirect(reverse(self._url_name("change"), args=[imported.pk]))
         return self._page(
             request,

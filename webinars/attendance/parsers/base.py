@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from webinars.core.errors import DomainError
 
+from .vocabulary import DURATION_UNITS, english_header
+
 DAY = 86400
 
 
@@ -48,6 +50,12 @@ class ParseError(DomainError, ValueError):
         return self.message
 
 
+class NotRecognised(ParseError):
+    """The file is not the chosen kind of report at all (no header of that layout)."""
+
+    code = "unrecognised_report"
+
+
 class Join(NamedTuple):
     """One row of a report.
 
@@ -65,6 +73,11 @@ class Join(NamedTuple):
     end: int | None
     seconds: int | None
     alt_name: str = ""  # e.g. Zoom's "(Original Name)" or registration first + last name
+    #: The registration's id or the platform's registrant id, when the join carries one (exact matching).
+    registrant: str = ""
+    #: Rows with different keys are different people even under the same name (reports with one row per
+    #: participant: Teams' participants section, BigBlueButton, Zoom's "unique users").
+    key: str = ""
 
 
 class Meta(dict):
@@ -185,12 +198,16 @@ def header_key(cell: str) -> str:
 
 
 class Header:
-    """Column positions by name (any of several spellings), for the rows under a header line."""
+    """Column positions by name (any of several spellings), for the rows under a header line.
+
+    Keys are in English whatever the language of the export (``vocabulary.HEADERS``).
+    """
 
     def __init__(self, row: list[str], *, line: int) -> None:
         self.cells = [c.strip() for c in row]
         self.line = line
-        self.keys = [header_key(c) for c in row]
+        self.raw_keys = [header_key(c) for c in row]
+        self.keys = [english_header(k) for k in self.raw_keys]
 
     def find(self, *names: str, start: int = 0) -> int | None:
         for name in names:
@@ -266,8 +283,12 @@ class DateReader:
         self.zone = zone
         self.order = None if day_first is None else ("dmy" if day_first else "mdy")
         self.guessed = False
+        self._swapping = False
         self._dates: dict[str, int] = {}
         self._seen: dict[str, int | None] = {}  # whole cells: a report repeats the same seconds often
+        #: Cells read day-first against the file's settled month-first order, because only that fits the webinar.
+        self.swapped: set[str] = set()
+        self._swapped_dates: set[str] = set()
 
     def _ordinal(self, text: str) -> int | None:
         text = text.strip()
@@ -314,7 +335,16 @@ class DateReader:
                 self.guessed = True
         if self.order == "dmy":
             return _safe_ordinal(year, second, first)
-        return _safe_ordinal(year, first, second)
+        reading = _safe_ordinal(year, first, second)
+        if self.expected is not None and not self.guessed and reading is not None:
+            # Month-first is settled for the file, yet this date only fits the webinar read day-first:
+            # read it so, and say so for its row (never silently).
+            target = self.expected.toordinal()
+            swapped = _safe_ordinal(year, second, first)
+            if abs(reading - target) > 1 and swapped is not None and abs(swapped - target) <= 1:
+                self._swapping = True
+                return swapped
+        return reading
 
     def parse(self, value: str) -> int | None:
         """Local seconds, or None when the text is not a date and time."""
@@ -334,10 +364,15 @@ class DateReader:
         date_text = found.group("date")
         days = self._dates.get(date_text)
         if days is None:
+            self._swapping = False
             days = self._ordinal(date_text)
             if days is None:
                 return None
             self._dates[date_text] = days
+            if self._swapping:
+                self._swapped_dates.add(date_text)
+        if date_text in self._swapped_dates:
+            self.swapped.add(value)
         hour = int(found.group("h"))
         minute = int(found.group("m"))
         second = int(found.group("s") or 0)
@@ -403,14 +438,16 @@ class UtcClock:
 
 
 _HMS = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
-_UNITS = re.compile(r"^(?:(\d+)\s*h\w*)?\s*(?:(\d+)\s*m\w*)?\s*(?:(\d+)\s*s\w*)?$", re.IGNORECASE)
+_UNITS = re.compile(r"(?:\d+(?:[.,]\d+)?\s*[^\W\d_]+\.?\s*)+")
+_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 def parse_duration(value: str, *, plain_unit: int = 60) -> int | None:
-    """Seconds from "38" (minutes), "1:02:03", "37:45", "1h 2m 3s" or "45s"; None when unreadable.
+    """Seconds from "38" (minutes), "1:02:03", "37:45", "1h 2m 3s", "45s", "1 ч 2 мин", "1 Std. 2 Min."; None when unreadable.
 
     ``plain_unit``: what a bare number counts (60: minutes, as Zoom's and most exports).
+    Unit words in every language come from ``vocabulary.DURATION_UNITS``.
     """
     text = value.strip()
     if _NUMBER.match(text):
@@ -421,10 +458,14 @@ def parse_duration(value: str, *, plain_unit: int = 60) -> int | None:
         if c is None:  # h:mm
             return int(a) * 3600 + int(b) * 60
         return int(a) * 3600 + int(b) * 60 + int(c)
-    found = _UNITS.match(text)
-    if found and any(found.groups()):
-        h, m, s = (int(x or 0) for x in found.groups())
-        return h * 3600 + m * 60 + s
+    if _UNITS.fullmatch(text):
+        total = 0.0
+        for amount, unit in _UNIT.findall(text):
+            seconds = DURATION_UNITS.get(unit.lower())
+            if seconds is None:
+                return None
+            total += float(amount.replace(",", ".")) * seconds
+        return round(total)
     return None
 
 
@@ -446,19 +487,30 @@ def missing_column(name: str, *, line: int) -> ParseError:
 class Context:
     """What a parser needs besides the bytes: the reading of dates, the mapping, progress."""
 
-    def __init__(self, *, dates: DateReader, column_mapping: dict | None = None, progress=None) -> None:
+    def __init__(self, *, dates: DateReader, column_mapping: dict | None = None, progress=None, host_emails=()) -> None:
         self.dates = dates
         self.column_mapping = column_mapping or {}
+        #: Addresses of the meeting's organisers, given by whoever imports (the report may not say who hosted).
+        self.host_emails: frozenset[str] = frozenset(e.strip().lower() for e in host_emails if e.strip())
         self.progress = progress
         self.meta = Meta()
         self.stats: dict[str, int] = {}
+        #: Line → codes of what its cells need checked ("day_first"); read by the aggregation.
+        self.row_flags: dict[int, list[str]] = {}
 
     def count(self, key: str, n: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + n
 
+    def flag(self, line: int, code: str) -> None:
+        codes = self.row_flags.setdefault(line, [])
+        if code not in codes:
+            codes.append(code)
+
     def time(self, value: str, *, line: int, column: str, required: bool = True) -> int | None:
         seconds = self.dates._seen.get(value)
         if seconds is not None:
+            if self.dates.swapped and value in self.dates.swapped:
+                self.flag(line, "day_first")
             return seconds
         if value in EMPTY_VALUES or value.lower() in EMPTY_VALUES:
             if required:
@@ -467,6 +519,8 @@ class Context:
         seconds = self.dates.parse(value)
         if seconds is None:
             raise not_a_date(value, line=line, column=column)
+        if self.dates.swapped and value in self.dates.swapped:
+            self.flag(line, "day_first")
         return seconds
 
     def duration(self, value: str, *, line: int, column: str, required: bool = True, plain_unit: int = 60) -> int | None:

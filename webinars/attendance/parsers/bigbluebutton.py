@@ -73,6 +73,7 @@ def parse_bigbluebutton(source: CsvSource, ctx: Context) -> Iterator[Join]:
         ctx.span(start, end, line=line, column=header.label(left_i))
         if moderator_i is not None and cell(row, moderator_i).upper() == "TRUE":
             ctx.count("moderators")
-        yield Join(line, name, "", "", start, end, seconds)
+        # One row per user of the session: two rows under one name are two people.
+        yield Join(line, name, "", "", start, end, seconds, "", "", f"row {line}")
     if header is None:
         raise ParseError(_("the file is empty"), line=1)

@@ -2,8 +2,9 @@
 
 The mapping names the header of each column (case does not matter) or its position
 counted from 1: ``name``, ``email``, ``join``, ``leave``, ``minutes`` (a number of minutes,
-or a duration like ``1:02:03`` or ``1h 2m``), and optionally ``first_name``/``last_name``
-instead of ``name``. It needs a name or an e-mail column, and join + leave or minutes.
+or a duration like ``1:02:03`` or ``1h 2m``), optionally ``first_name``/``last_name``
+instead of ``name``, and ``registration_id`` (this site's registration id, or a platform's
+registrant id, for exact matching). It needs a name or an e-mail column, and join + leave or minutes.
 One row per join or one per person: rows of the same person are added up either way.
 """
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .base import Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank
 
-MAPPING_KEYS = ("name", "email", "join", "leave", "minutes", "first_name", "last_name")
+MAPPING_KEYS = ("name", "email", "join", "leave", "minutes", "first_name", "last_name", "registration_id")
 
 
 def check_mapping(mapping: dict) -> dict[str, str]:
@@ -38,7 +39,10 @@ def _index(header: Header, wanted: str) -> int:
         if 0 <= index < len(header.cells):
             return index
     else:
-        found = header.find(header_key(wanted))
+        key = header_key(wanted)
+        if key in header.raw_keys:  # the organiser names the header as the file has it, in any language
+            return header.raw_keys.index(key)
+        found = header.find(key)
         if found is not None:
             return found
     raise ParseError(_("the column '%(column)s' is not in the header") % {"column": wanted}, line=header.line)
@@ -61,6 +65,7 @@ def parse_generic(source: CsvSource, ctx: Context) -> Iterator[Join]:
         if not name:
             name, alt = alt, ""
         email = cell(row, idx.get("email"))
+        registrant = cell(row, idx.get("registration_id"))
         if not name and not email:
             column = header.label(idx.get("name", idx.get("email")))
             raise ParseError(_("the row names nobody (no name, no e-mail)"), line=line, column=column)
@@ -75,9 +80,9 @@ def parse_generic(source: CsvSource, ctx: Context) -> Iterator[Join]:
         if start is not None and end is None and seconds is not None:
             end, seconds = start + seconds, None
         if start is not None and end is not None and seconds is None:
-            yield Join(line, name, email, "", start, end, None, alt)
+            yield Join(line, name, email, "", start, end, None, alt, registrant)
         elif seconds is not None:
-            yield Join(line, name, email, "", start, end, seconds, alt)
+            yield Join(line, name, email, "", start, end, seconds, alt, registrant)
         else:
             raise ParseError(_("no leave time and no minutes for a join"), line=line, column=header.label(idx.get("leave")))
     if header is None:

@@ -33,13 +33,16 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .base import EMPTY_VALUES, Context, CsvSource, Header, Join, ParseError, cell, header_key, is_blank, rest_blank
+from .base import EMPTY_VALUES, Context, CsvSource, Header, Join, NotRecognised, ParseError, cell, header_key, is_blank, rest_blank
+from .vocabulary import english_header, english_value
 
 NAME = ("user name (original name)", "name (original name)", "user name", "participant name", "name")
 EMAIL = ("email", "user email", "e-mail", "email address")
 JOIN = ("join time",)
 LEAVE = ("leave time",)
-MINUTES = ("time in session (minutes)", "duration (minutes)", "time in session (minute)", "duration (minute)")
+MINUTES = ("time in session (minutes)", "duration (minutes)", "time in session (minute)", "duration (minute)", "total duration (minutes)")
+ROLE = ("role", "user role")
+HOST_ROLES = {"host": "host", "co-host": "co-host", "cohost": "co-host", "alternative host": "co-host", "panelist": "panelist"}
 
 WEBINAR_SECTIONS = {
     "host details": "host",
@@ -54,7 +57,7 @@ REPORT_TITLES = {"attendee report", "webinar attendee report", "report generated
 
 
 def _yes(value: str) -> bool:
-    return value.strip().lower() in {"yes", "y", "true", "да"}
+    return english_value(value) in {"yes", "y", "true"}
 
 
 class _Columns:
@@ -69,6 +72,9 @@ class _Columns:
         self.first = header.find("first name", start=start)
         self.last = header.find("last name", start=start)
         self.waiting = header.find("in waiting room", start=start)
+        self.role = header.find(*ROLE, start=start)
+        self.registrant = header.find("registrant id", "registration id", start=start)
+        self.per_person = self.join is None  # "unique users": one row per person with their total
         self.join_label = header.label(self.join)
         self.leave_label = header.label(self.leave)
         self.minutes_label = header.label(self.minutes)
@@ -82,6 +88,10 @@ class _Columns:
 
 
 def _join_row(ctx: Context, cols: _Columns, row: list[str], line: int, role: str, alt_name: str = "") -> Join | None:
+    if cols.role is not None and not role:
+        role = HOST_ROLES.get(english_value(cell(row, cols.role)), "")
+    registrant = cell(row, cols.registrant)
+    key = f"row {line}" if cols.per_person else ""
     name = cell(row, cols.name)
     email = cell(row, cols.email)
     join_text = cell(row, cols.join)
@@ -97,13 +107,13 @@ def _join_row(ctx: Context, cols: _Columns, row: list[str], line: int, role: str
         if seconds is None:
             ctx.count("rows_without_times")
             return None
-        return Join(line, name, email, role, None, None, seconds, alt_name)
+        return Join(line, name, email, role, None, None, seconds, alt_name, registrant, key)
     if end is None:
         if seconds is None:
             raise ParseError(_("no leave time and no minutes for a join"), line=line, column=cols.leave_label)
         end = start + seconds
     ctx.span(start, end, line=line, column=cols.leave_label)
-    return Join(line, name, email, role, start, end, None, alt_name)
+    return Join(line, name, email, role, start, end, None, alt_name, registrant, key)
 
 
 def parse_zoom_webinar(source: CsvSource, ctx: Context) -> Iterator[Join]:
@@ -127,7 +137,7 @@ def parse_zoom_webinar(source: CsvSource, ctx: Context) -> Iterator[Join]:
             continue
         if is_blank(row):
             continue
-        first = header_key(row[0])
+        first = english_header(header_key(row[0]))
         if first in WEBINAR_SECTIONS and rest_blank(row):
             section = WEBINAR_SECTIONS[first]
             found_attendees = found_attendees or section == ""
@@ -162,7 +172,7 @@ def parse_zoom_webinar(source: CsvSource, ctx: Context) -> Iterator[Join]:
         if join is not None:
             yield join
     if not found_attendees:
-        raise ParseError(
+        raise NotRecognised(
             _("no 'Attendee Details' section: is this a Zoom webinar attendee report?"),
             line=max(source.line, 1),
         )
@@ -172,15 +182,16 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
     cols: _Columns | None = None
     meeting_header: Header | None = None
     host_email_index: int | None = None
-    host_emails: set[str] = set()
+    host_emails: set[str] = {e.lower() for e in ctx.host_emails}
+    host_names: set[str] = set()
     for row in source.rows():
         line = source.line
         if is_blank(row):
             continue
         if cols is None:
             header = Header(row, line=line)
-            name_index = header.find("name (original name)", "participant", "name", "participant name")
-            if name_index is not None and header.find(*JOIN, start=name_index) is not None:
+            name_index = header.find("name (original name)", "participant", "name", "participant name", "user name")
+            if name_index is not None and header.find(*JOIN, "total duration (minutes)", start=name_index) is not None:
                 cols = _Columns(header, start=name_index)
                 host_index = header.find("user email", "host email")
                 host_email_index = host_index if host_index is not None and host_index < name_index else None
@@ -188,7 +199,7 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
                 if meta_index is not None and meta_index < name_index:
                     meeting_header = header  # the flat export: meeting data on each row
                 continue
-            if header.has("meeting id"):
+            if header.has("meeting id") or (header.has("topic") and header.has("host", "host email", "host name")):
                 meeting_header = header
                 continue
             if meeting_header is not None:
@@ -198,9 +209,15 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
                 host = ctx.meta.get("user email") or ctx.meta.get("host email") or ""
                 if host:
                     host_emails.add(host.lower())
+                # Zoom Workplace's export names the host ("host": a name, or an address) instead of a "User Email".
+                for value in (ctx.meta.get("host", ""), ctx.meta.get("host name", "")):
+                    if "@" in value:
+                        host_emails.add(value.lower())
+                    elif value:
+                        host_names.add(" ".join(value.casefold().split()))
                 meeting_header = None
             continue
-        if cols.waiting is not None and cell(row, cols.waiting).lower() in {"yes", "y", "true"}:
+        if cols.waiting is not None and _yes(cell(row, cols.waiting)):
             ctx.count("waiting_room_rows")
             continue
         if host_email_index is not None:
@@ -213,11 +230,13 @@ def parse_zoom_meeting(source: CsvSource, ctx: Context) -> Iterator[Join]:
                         ctx.meta.setdefault(key, row[index].strip())
         email = cell(row, cols.email).lower()
         role = "host" if email and email in host_emails else ""
+        if not role and host_names and not email and " ".join(cell(row, cols.name).casefold().split()) in host_names:
+            role = "host"
         join = _join_row(ctx, cols, row, line, role)
         if join is not None:
             yield join
     if cols is None:
-        raise ParseError(
+        raise NotRecognised(
             _("no participants header ('Name (Original Name)', 'Join Time', ...): is this a Zoom participants report?"),
             line=max(source.line, 1),
         )
