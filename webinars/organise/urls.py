@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, series, webinar
+from .views import attendance, auth, dashboard, series, webinar
 
 app_name = "organise"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("password/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("series/<int:series_id>/", series.SeriesWebinarsView.as_view(), name="series"),
     path("webinars/<int:webinar_id>/", webinar.WebinarOverviewView.as_view(), name="webinar"),
+    path("webinars/<int:webinar_id>/attendance/", attendance.AttendanceView.as_view(), name="webinar_attendance"),
+    path("webinars/<int:webinar_id>/attendance/confirm/", attendance.AttendanceConfirmView.as_view(), name="webinar_attendance_confirm"),
+    path("webinars/<int:webinar_id>/attendance/review/", attendance.AttendanceReviewView.as_view(), name="webinar_attendance_review"),
 ]
