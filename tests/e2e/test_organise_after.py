@@ -24,8 +24,13 @@ pytestmark = pytest.mark.browser
 AXE = Axe()
 
 
-WIDE = """() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' in ' + e.parentElement.tagName + '.' + e.parentElement.className + ' ' + Math.round(e.parentElement.getBoundingClientRect().right) + ' ' + (e.querySelector('caption') || {}).textContent); }"""
+# Elements reaching past the right edge of the viewport, with their box and parent (empty: no horizontal scroll).
+WIDE = """() => {
+  const w = document.documentElement.clientWidth;
+  const box = e => Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right);
+  return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3)
+    .map(e => `${e.tagName}.${e.className} ${box(e)} in ${e.parentElement.tagName}.${e.parentElement.className}`);
+}"""
 
 
 class Clicks:
