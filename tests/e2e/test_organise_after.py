@@ -178,3 +178,24 @@ def test_the_donor_opens_the_report_in_two_clicks(after_world, new_context, lang
     page.goto(f"/organise/webinars/{webinar.pk}/report/")
     assert page.locator('.tabs a[href$="/report/"]').count() == 1
     assert page.locator('.tabs a[href$="/attendance/"], .tabs a[href$="/certificates/"]').count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_other_after_webinar_pages_are_axe_clean(after_world, new_context, language):
+    from tests.certificates.conftest import attend
+    from webinars.certificates import services as certificate_services
+    from webinars.registrations.models import Registration
+
+    webinar = after_world["webinar"]
+    attend(Registration.objects.filter(webinar=webinar).first())
+    certificate_services.certificates_issue(webinar=webinar)
+    certificate = Certificate.objects.get(webinar=webinar)
+    page = new_context(lang=language, tz="Asia/Almaty").new_page()
+    visited: list[str] = []
+    sign_in(page, "editor@example.org")
+    for path in ("certificates/design/", f"certificates/{certificate.pk}/revoke/", "certificates/", "feedback/", "report/"):
+        response = page.goto(f"/organise/webinars/{webinar.pk}/{path}")
+        assert response is not None and response.status == 200
+        assert page.locator("html").get_attribute("lang") == language
+        axe_clean(page, visited)
+        assert not page.evaluate(WIDE), path
