@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests.certificates.conftest import attend, current_import, past_webinar, pdf_text
-from tests.factories import AttendeeFactory, RegistrationFactory
-from webinars.certificates import services
-from webinars.certificates.models import Certificate
+from tests.factories import AttendeeFactory, RegistrationFactory, UserFactory
+from webinars.certificates import corrections, services
+from webinars.certificates.models import Certificate, NameCorrection
 from webinars.mail.models import OutgoingMessage
 from webinars.registrations import services as registration_services
 
@@ -170,7 +170,7 @@ def test_email_has_the_pdf_attached_and_an_idempotency_key(webinar, django_captu
     assert "Динара Халикова" in pdf_text(content)
 
 
-def test_reissue_after_name_correction_keeps_the_code_and_changes_the_pdf(webinar, django_capture_on_commit_callbacks):
+def test_a_registrants_name_correction_waits_for_approval_then_reissues_with_the_same_code(webinar, django_capture_on_commit_callbacks):
     person = RegistrationFactory(webinar=webinar, name="Dinara Halikova", email="dinara@example.org")
     attend(person)
     issue_and_send(django_capture_on_commit_callbacks, webinar_id=webinar.pk)
@@ -178,10 +178,19 @@ def test_reissue_after_name_correction_keeps_the_code_and_changes_the_pdf(webina
     old_file = certificate.pdf.name
     assert "Dinara Halikova" in pdf_text(certificate.pdf.read())
 
-    # The registrant corrects their name on their self-service page.
+    # The registrant corrects their name on their self-service page: the certificate waits for the organiser.
     with django_capture_on_commit_callbacks(execute=True):
         registration_services.booking_update_details(booking=person.booking, data={"name": "Dinara Khalikova"})
+    certificate.refresh_from_db()
+    assert certificate.name_on_certificate == "Dinara Halikova" and certificate.version == 1
+    correction = NameCorrection.objects.get(certificate=certificate, decision="pending")
+    assert correction.requested_name == "Dinara Khalikova"
 
+    organiser = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        corrections.name_correction_approve(correction=correction, actor=organiser)
+    correction.refresh_from_db()
+    assert correction.decision == "approved" and correction.decided_by == organiser
     certificate.refresh_from_db()
     assert certificate.name_on_certificate == "Dinara Khalikova"
     assert certificate.version == 2 and certificate.pdf.name != old_file

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_each_apps_job_runs_and_reports():
     stats = periodic_tasks_run(now=timezone.now())
-    # registrations: expiry and reminders; mail: retries; feedback: invitations.
-    assert stats == {"expired": 0, "reminders": 0, "retried": 0, "feedback_requests": 0}
+    # registrations: expiry and reminders; mail: retries; feedback: invitations; attendance: uploads never imported.
+    assert stats == {"expired": 0, "reminders": 0, "retried": 0, "feedback_requests": 0, "attendance_uploads_expired": 0}
 
 
 def test_a_failing_job_is_logged_and_the_others_still_run(caplog):

@@ -92,3 +92,58 @@ def attendance_state(*, webinar_ids: list[int]) -> dict[int, dict[str, int]]:
         )
     )
     return {row["webinar_id"]: {"import_id": row["pk"], "attended": row["attended"], "to_review": row["to_review"]} for row in rows}
+
+
+def webinar_imports(webinar: Webinar) -> QuerySet[AttendanceImport]:
+    """Every import of the webinar, the current first, with who uploaded it."""
+    return AttendanceImport.objects.filter(webinar=webinar).select_related("uploaded_by").order_by("-created_at", "-id")
+
+
+def attendance_summary(webinar: Webinar, attendance_import: AttendanceImport) -> dict:
+    """Attended, no-shows and walk-ins of the webinar's current import, and the threshold (two queries).
+
+    No-shows are the confirmed registrations that are not linked to an attendee who counts.
+    """
+    from django.db.models import Count, Q
+
+    attendees = Attendee.objects.filter(attendance_import=attendance_import).exclude(match=Attendee.Match.IGNORED)
+    counted = attendees.aggregate(
+        n_attended=Count("pk", filter=Q(attended=True)),
+        n_attended_registrations=Count("registration", filter=Q(attended=True, registration__isnull=False), distinct=True),
+        n_walk_ins=Count("pk", filter=Q(match=Attendee.Match.WALK_IN)),
+        n_below_threshold=Count("pk", filter=Q(attended=False, registration__isnull=False)),
+        n_to_review=Count("pk", filter=Q(match__in=REVIEW_MATCHES)),
+    )
+    figures: dict = {key[2:]: value for key, value in counted.items()}
+    came = attendees.filter(attended=True, registration__isnull=False).values("registration_id")
+    figures["no_shows"] = (
+        Registration.objects.filter(webinar=webinar, status=Registration.Status.CONFIRMED, erased_at__isnull=True)
+        .exclude(pk__in=came)
+        .count()
+    )
+    series = webinar.series
+    figures["threshold_percent"] = series.attendance_threshold_percent
+    figures["threshold_minutes"] = series.attendance_threshold_percent * webinar.duration_minutes / 100
+    figures["duration_minutes"] = webinar.duration_minutes
+    return figures
+
+
+def review_page_candidates(attendees: list[Attendee]) -> dict[int, list[Registration]]:
+    """For each attendee on a review page: the registrations proposed (and the one linked), one query for the page."""
+    wanted = {pk for a in attendees for pk in (a.candidates or [])} | {a.registration_id for a in attendees if a.registration_id}
+    registrations = registrations_by_id(wanted)
+    result = {}
+    for attendee in attendees:
+        ids = list(attendee.candidates or [])
+        if attendee.registration_id and attendee.registration_id not in ids:
+            ids.insert(0, attendee.registration_id)
+        result[attendee.pk] = [registrations[pk] for pk in ids if pk in registrations and registrations[pk].erased_at is None]
+    return result
+
+
+def registration_choices(webinar: Webinar, *, limit: int) -> list[Registration]:
+    """The webinar's registrations to offer on the review screen (name and e-mail), none when more than ``limit``."""
+    rows = list(
+        Registration.objects.filter(webinar=webinar, erased_at__isnull=True).order_by("name", "pk").only("pk", "name", "email")[: limit + 1]
+    )
+    return [] if len(rows) > limit else rows

@@ -57,6 +57,12 @@ ACTIONS: dict[str, Any] = {
     "certificate.reissued": _("Certificate made again (version %(version)s)"),
     "certificate.revoked": _("Certificate revoked"),
     "certificate.erased": _("Certificate erased with the participant's data"),
+    "certificate.resent": _("Certificate e-mailed again"),
+    "certificate.design_saved": _("Certificate design saved (signatures: %(signatures)s)"),
+    "certificate.name_correction_requested": _("Name correction requested by the participant"),
+    "certificate.name_correction_withdrawn": _("Name correction withdrawn (the name was changed back)"),
+    "certificate.name_correction_approved": _("Name correction approved: the certificate is re-issued with the same code"),
+    "certificate.name_correction_refused": _("Name correction refused: the certificate keeps its name"),
     # exports of personal data
     "export.registrations": _("Registrations exported (%(format)s, rows: %(count)s)"),
     "export.report": _("Report exported (%(format)s)"),

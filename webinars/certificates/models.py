@@ -17,10 +17,11 @@ name produces a new PDF (``version`` + 1) under the same code.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,17 @@ class CertificateTemplate(models.Model):
     second_partner_logo = models.ImageField(_("second partner's logo"), upload_to="certificates/logos/", blank=True)
     use_programme_logos = models.BooleanField(
         _("use the programme's logos"), default=True, help_text=_("Print the organisations' logos where no logo is uploaded here.")
+    )
+    hours = models.DecimalField(
+        _("hours of learning"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))],
+        help_text=_(
+            "Printed on the certificate, e.g. 1.5. A series certificate counts them for each webinar it lists. Empty: not printed."
+        ),
     )
     primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1F3A5F", validators=[colour_validator])
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#B8862B", validators=[colour_validator])
@@ -196,3 +208,39 @@ class Certificate(models.Model):
             item = self.webinars[0]
             return i18n_text(item.get("title"), language, item.get("original_language"))
         return i18n_text(self.series_title, language)
+
+
+class NameCorrection(models.Model):
+    """A registrant corrected their name after a certificate was issued: the organiser decides.
+
+    Approving re-issues the certificate under the same code with the requested name (and
+    e-mails it); refusing leaves the certificate as it is. One open request per certificate:
+    a second correction before the decision replaces the requested name. Deleted with the
+    certificate's personal data (erasure).
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn (the name was changed back)")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="name_corrections")
+    requested_name = models.CharField(_("requested name"), max_length=200)
+    requested_at = models.DateTimeField(_("requested at"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("name correction")
+        verbose_name_plural = _("name corrections")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate"], condition=Q(decision="pending"), name="one_open_name_correction_per_certificate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.get_decision_display()}"

@@ -18,6 +18,7 @@ import io
 import logging
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import segno
@@ -61,6 +62,7 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     "code": {"en": "Certificate code", "ru": "Код сертификата"},
     "verify": {"en": "Check at", "ru": "Проверка:"},
     "issued": {"en": "Issued on {date}", "ru": "Выдан {date}"},
+    "hours": {"en": "Hours of learning: {hours}", "ru": "Объём обучения: {hours} ч."},
 }
 TEXT_FIELDS = ("title", "intro", "webinar_text", "series_text", "body")
 
@@ -82,6 +84,14 @@ def register_fonts() -> None:
 def format_date(value: dt.date, language: str) -> str:
     with translation.override(language):
         return formats.date_format(value, "j E Y")
+
+
+def format_hours(value: Decimal, language: str) -> str:
+    """1.5 → "1.5" in English, "1,5" in Russian; whole hours without decimals."""
+    value = Decimal(value)
+    shown = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    with translation.override(language):
+        return formats.number_format(shown, use_l10n=True)
 
 
 def verify_url(code: str) -> str:
@@ -146,6 +156,7 @@ class Layout:
     signatures: list[Signature] = field(default_factory=list)
     issuer_name: str = ""
     time_zone: str = "UTC"
+    hours: Decimal | None = None
 
 
 def _text(template, name: str, language: str) -> str:
@@ -167,7 +178,9 @@ def build_layout(template, series) -> Layout:
     """Prepare a design (a ``CertificateTemplate``, saved or not) for drawing many certificates."""
     register_fonts()
     languages = [code for code in (template.languages or []) if isinstance(code, str)][:2] or ["en"]
-    texts = {lang: {name: _text(template, name, lang) for name in (*TEXT_FIELDS, "code", "verify", "issued")} for lang in languages}
+    texts = {
+        lang: {name: _text(template, name, lang) for name in (*TEXT_FIELDS, "code", "verify", "issued", "hours")} for lang in languages
+    }
     layout = Layout(
         languages=languages,
         texts=texts,
@@ -175,6 +188,7 @@ def build_layout(template, series) -> Layout:
         accent=HexColor(template.accent_colour or "#B8862B"),
         issuer_name=i18n_text(series.organiser.name, languages[0], series.organiser.original_language),
         time_zone=series.time_zone,
+        hours=getattr(template, "hours", None),
     )
     layout.organiser_logo = _image(template.organiser_logo, (450, 160))
     if layout.organiser_logo is None and template.use_programme_logos:
@@ -239,6 +253,9 @@ def _statement_lines(certificate, layout: Layout, language: str, width: float, s
             title = i18n_text(item.get("title"), language, item.get("original_language"))
             date = format_date(dt.date.fromisoformat(item["date"]), language)
             wrap(f"{date} — «{title}»", SANS, size - 1.5)
+    if layout.hours:
+        hours = layout.hours * (1 if certificate.kind == "webinar" else max(1, len(items)))
+        wrap(texts["hours"].replace("{hours}", format_hours(hours, language)), SANS_BOLD, size - 1)
     body = texts.get("body") or ""
     if body.strip():
         lines.append(("", SANS, size * 0.5))
@@ -254,10 +271,17 @@ def render(certificate, layout: Layout) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     canvas.setTitle(f"{layout.texts[layout.languages[0]]['title']} {certificate.code}")
-    issuer = i18n_text(certificate.issuer, layout.languages[0]) or layout.issuer_name
-    canvas.setAuthor(issuer)
+    canvas.setAuthor(i18n_text(certificate.issuer, layout.languages[0]) or layout.issuer_name)
     canvas.setSubject(certificate.code)
     canvas.setCreator("Museum Webinars")
+    draw_page(canvas, certificate, layout)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def draw_page(canvas: Canvas, certificate, layout: Layout) -> None:
+    """Draw one certificate on the canvas's current page and end the page."""
+    issuer = i18n_text(certificate.issuer, layout.languages[0]) or layout.issuer_name
 
     # Frame.
     canvas.setStrokeColor(layout.primary)
@@ -375,8 +399,6 @@ def render(certificate, layout: Layout) -> bytes:
         canvas.drawRightString(right, 51, issuer)
 
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def blank_page() -> bytes:

@@ -1,8 +1,10 @@
 """Keep certificates in step with the registrations they rest on, from registrations' domain events
 (the registrations app knows nothing of certificates):
 
-* a corrected name re-issues the participant's certificates (same code, new PDF, e-mailed),
-  in the background after the correction commits;
+* a name corrected by the registrant opens a name correction per certificate, which waits
+  for an organiser's approval (``corrections``); a name corrected by an organiser (the
+  event's ``actor``) re-issues the certificates at once (same code, new PDF, e-mailed), in
+  the background after the correction commits;
 * erasing a registration's personal data erases the name and address on its certificates
   and revokes them (in the same transaction as the erasure).
 """
@@ -19,7 +21,7 @@ from django.dispatch import receiver
 from webinars.registrations.models import Registration
 from webinars.registrations.signals import registration_details_changed, registration_erased
 
-from . import selectors, services
+from . import corrections, selectors, services
 from .models import Certificate
 
 logger = logging.getLogger(__name__)
@@ -40,8 +42,11 @@ def _enqueue_sync(registration_id: int) -> None:
 
 
 @receiver(registration_details_changed, sender=Registration, dispatch_uid="certificates_follow_name_correction")
-def follow_name_correction(sender: type, registration: Registration, fields: list[str], **kwargs: Any) -> None:
+def follow_name_correction(sender: type, registration: Registration, fields: list[str], actor: Any = None, **kwargs: Any) -> None:
     if "name" not in fields or not registration.name.strip():
+        return
+    if actor is None:  # the registrant: the organiser decides
+        corrections.name_correction_request(registration=registration, actor=None)
         return
     name = " ".join(registration.name.split())
     email = selectors.normalise_email(registration.email)

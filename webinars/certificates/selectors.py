@@ -9,7 +9,7 @@ from webinars.programme.models import Series, Webinar
 from webinars.registrations.models import Booking, Registration
 
 from .codes import normalise_code
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateTemplate, NameCorrection
 
 
 def normalise_email(value: str | None) -> str:
@@ -91,3 +91,63 @@ def certificate_counts(*, webinar_ids: list[int]) -> dict[int, int]:
 
     rows = Certificate.objects.filter(kind=Certificate.Kind.WEBINAR, webinar_id__in=webinar_ids).order_by().values("webinar_id")
     return {row["webinar_id"]: row["n"] for row in rows.annotate(n=Count("id"))}
+
+
+def webinar_certificates(webinar: Webinar, *, state: str = "", query: str = "") -> QuerySet[Certificate]:
+    """The webinar's certificates for the workspace list; ``state`` "valid" or "revoked"; ``query`` a name or a code."""
+    certificates = Certificate.objects.filter(kind=Certificate.Kind.WEBINAR, webinar=webinar)
+    if state == "valid":
+        certificates = certificates.filter(revoked_at__isnull=True)
+    elif state == "revoked":
+        certificates = certificates.filter(revoked_at__isnull=False)
+    query = (query or "").strip()
+    if query:
+        code = normalise_code(query)
+        certificates = certificates.filter(code=code) if code else certificates.filter(name_on_certificate__icontains=query)
+    return certificates.order_by("name_on_certificate", "pk")
+
+
+def certificate_of_webinar(webinar: Webinar, pk: int) -> Certificate | None:
+    return Certificate.objects.filter(kind=Certificate.Kind.WEBINAR, webinar=webinar, pk=pk).first()
+
+
+def certificates_due_count(webinar: Webinar) -> int:
+    """Registrations that attended the webinar and hold no certificate for it yet (what "Issue" would issue)."""
+    return (
+        eligible_attendances(webinar_ids=[webinar.pk])
+        .exclude(registration__certificates__kind=Certificate.Kind.WEBINAR)
+        .exclude(registration__name="")
+        .values("registration_id")
+        .distinct()
+        .count()
+    )
+
+
+def webinar_certificate_figures(webinar: Webinar) -> dict[str, int]:
+    """Issued, valid, revoked and without a PDF yet, for the webinar's certificates (one query)."""
+    from django.db.models import Count
+
+    return Certificate.objects.filter(kind=Certificate.Kind.WEBINAR, webinar=webinar).aggregate(
+        issued=Count("pk"),
+        valid=Count("pk", filter=Q(revoked_at__isnull=True)),
+        revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
+        without_pdf=Count("pk", filter=Q(revoked_at__isnull=True, pdf="")),
+    )
+
+
+def open_name_corrections(webinar: Webinar) -> QuerySet[NameCorrection]:
+    """Corrections waiting for the organiser on the certificates of ``webinar`` and of its series."""
+    scope = certificates_for_scope(webinar=webinar)
+    return (
+        NameCorrection.objects.filter(decision=NameCorrection.Decision.PENDING, certificate__in=scope)
+        .select_related("certificate")
+        .order_by("requested_at", "pk")
+    )
+
+
+def name_correction_of_webinar(webinar: Webinar, pk: int) -> NameCorrection | None:
+    return open_name_corrections(webinar).filter(pk=pk).first()
+
+
+def design_signatures(design: CertificateTemplate) -> list:
+    return list(design.signatures.all()) if design.pk else []

@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from webinars.audit.services import log_action
 from webinars.core.errors import NotAllowed
@@ -42,7 +43,7 @@ from webinars.registrations import messaging
 from webinars.registrations.models import Registration
 
 from . import pdf, selectors, signals
-from .models import Certificate, CertificateTemplate, pdf_path
+from .models import Certificate, CertificateSignature, CertificateTemplate, NameCorrection, pdf_path
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class IssueResult:
         return {"webinar_certificates": self.webinar_certificates, "series_certificates": self.series_certificates}
 
 
-def _webinar_snapshot(webinar: Webinar) -> dict:
+def webinar_snapshot(webinar: Webinar) -> dict:
     return {
         "id": webinar.pk,
         "title": i18n_dict(webinar.title),
@@ -123,7 +124,7 @@ def certificates_issue(
                     registration_id=registration_id,
                     participant_email=selectors.normalise_email(email),
                     name_on_certificate=name.strip(),
-                    webinars=[_webinar_snapshot(webinars[webinar_id])],
+                    webinars=[webinar_snapshot(webinars[webinar_id])],
                     issued_at=now,
                     issued_by=actor,
                     **common,
@@ -144,7 +145,7 @@ def certificates_issue(
                 if len(by_webinar) < minimum or email in have_series:
                     continue
                 _latest, name = max(by_webinar.values(), key=lambda pair: pair[0])
-                items = sorted((_webinar_snapshot(webinars[w]) for w in by_webinar), key=lambda item: (item["date"], item["id"]))
+                items = sorted((webinar_snapshot(webinars[w]) for w in by_webinar), key=lambda item: (item["date"], item["id"]))
                 series_fresh.append(
                     Certificate(
                         kind=Kind.SERIES,
@@ -317,7 +318,7 @@ def certificates_sync_name(*, registration_id: int) -> int:
         return 0
     name = " ".join(registration.name.split())[:200]
     count = 0
-    for certificate in _certificates_of_registration(registration).exclude(name_on_certificate=name):
+    for certificate in certificates_of_registration(registration).exclude(name_on_certificate=name):
         try:
             certificate_reissue(certificate=certificate, name=name)
             count += 1
@@ -326,7 +327,7 @@ def certificates_sync_name(*, registration_id: int) -> int:
     return count
 
 
-def _certificates_of_registration(registration: Registration, email: str | None = None) -> QuerySet[Certificate]:
+def certificates_of_registration(registration: Registration, email: str | None = None) -> QuerySet[Certificate]:
     email = selectors.normalise_email(email if email is not None else registration.email)
     return Certificate.objects.filter(
         Q(registration_id=registration.pk) | Q(kind=Kind.SERIES, series_id=registration.webinar.series_id, participant_email=email),
@@ -374,6 +375,7 @@ def certificates_erase_for_registration(*, registration: Registration, email: st
     )
     for certificate in certificates:
         _cancel_queued_mail(certificate, "The participant's personal data was erased.")
+        NameCorrection.objects.filter(certificate=certificate).delete()  # requested names are personal data too
         old_file = certificate.pdf.name
         Certificate.objects.filter(pk=certificate.pk).update(
             revoked_at=certificate.revoked_at or now,
@@ -388,12 +390,47 @@ def certificates_erase_for_registration(*, registration: Registration, email: st
     return len(certificates)
 
 
-@transaction.atomic
-def certificate_design_save(*, design: CertificateTemplate, actor=None) -> CertificateTemplate:
-    """Store a certificate design as the organiser edited it (the back office's form).
+def certificate_design_save(
+    *,
+    design: CertificateTemplate,
+    signatures: Iterable[CertificateSignature] = (),
+    removed: Iterable[CertificateSignature] = (),
+    actor=None,
+) -> CertificateTemplate:
+    """Store a certificate design and its signatures as the organiser edited them, together.
 
     Certificates already issued keep their PDF; "Regenerate PDF" applies a new design.
     """
-    design.save()
+    with transaction.atomic():
+        created = design.pk is None
+        design.save()
+        for signature in removed:
+            if signature.pk and signature.template_id == design.pk:
+                signature.delete()
+        for signature in signatures:
+            signature.template = design
+            signature.save()
+        log_action(
+            "certificate.design_saved",
+            actor=actor,
+            obj=design,
+            series=design.series_id,
+            webinar=design.webinar_id,
+            data={"created": created, "signatures": design.signatures.count()},
+        )
     logger.info("Certificate design %s saved by %s", design.pk, actor or "the system")
     return design
+
+
+def certificate_resend(*, certificate: Certificate, actor=None, now: dt.datetime | None = None) -> bool:
+    """E-mail the certificate's current PDF to the participant again (e.g. it was lost in a spam folder)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update(of=("self",)).select_related("registration__booking").get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise CertificateRevoked(locked.code)
+        if not locked.pdf:
+            raise NotAllowed(gettext("The PDF of this certificate is still being made: try again in a minute."))
+        queued = _queue_mail(locked, f"certificate:{locked.code}:resent:{int(now.timestamp())}")
+        log_action("certificate.resent", actor=actor, obj=locked, webinar=locked.webinar_id, series=locked.series_id)
+    return queued

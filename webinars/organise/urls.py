@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, series, webinar
+from .views import attendance, auth, certificates, dashboard, feedback, reports, series, webinar
 
 app_name = "organise"
 
@@ -16,4 +16,31 @@ urlpatterns = [
     path("password/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("series/<int:series_id>/", series.SeriesWebinarsView.as_view(), name="series"),
     path("webinars/<int:webinar_id>/", webinar.WebinarOverviewView.as_view(), name="webinar"),
+    path("webinars/<int:webinar_id>/attendance/", attendance.AttendanceView.as_view(), name="webinar_attendance"),
+    path("webinars/<int:webinar_id>/attendance/confirm/", attendance.AttendanceConfirmView.as_view(), name="webinar_attendance_confirm"),
+    path("webinars/<int:webinar_id>/attendance/review/", attendance.AttendanceReviewView.as_view(), name="webinar_attendance_review"),
+    path("webinars/<int:webinar_id>/certificates/", certificates.CertificatesView.as_view(), name="webinar_certificates"),
+    path(
+        "webinars/<int:webinar_id>/certificates/preview.pdf",
+        certificates.CertificatePreviewView.as_view(),
+        name="webinar_certificates_preview",
+    ),
+    path(
+        "webinars/<int:webinar_id>/certificates/design/", certificates.CertificateDesignView.as_view(), name="webinar_certificates_design"
+    ),
+    path("webinars/<int:webinar_id>/certificates/<int:pk>/pdf/", certificates.CertificatePdfView.as_view(), name="webinar_certificate_pdf"),
+    path(
+        "webinars/<int:webinar_id>/certificates/<int:pk>/resend/",
+        certificates.CertificateResendView.as_view(),
+        name="webinar_certificate_resend",
+    ),
+    path(
+        "webinars/<int:webinar_id>/certificates/<int:pk>/revoke/",
+        certificates.CertificateRevokeView.as_view(),
+        name="webinar_certificate_revoke",
+    ),
+    path("webinars/<int:webinar_id>/feedback/", feedback.FeedbackView.as_view(), name="webinar_feedback"),
+    path("webinars/<int:webinar_id>/report/", reports.WebinarReportView.as_view(), name="webinar_report"),
+    path("series/<int:series_id>/report/", reports.SeriesReportView.as_view(), name="series_report"),
+    path("webinars/<int:webinar_id>/name-corrections/<int:pk>/", certificates.NameCorrectionView.as_view(), name="webinar_name_correction"),
 ]

@@ -25,8 +25,7 @@ from django.views.decorators.cache import never_cache
 
 from webinars.programme.rules import may
 
-from . import charts, exporters, selectors, services
-from .charts import Measure
+from . import exporters, pages, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -79,46 +78,6 @@ def _filters(scope_label: str, date_from: dt.date | None, date_to: dt.date | Non
     return filters
 
 
-def _charts(report: dict) -> dict:
-    """The inline SVG charts of a report, each to be shown beside its table."""
-    trend_measures = [
-        Measure("registrations", _("Registrations")),
-        Measure("confirmed", _("Confirmed")),
-        Measure("attended", _("Attended")),
-    ]
-    result = {
-        "trend": charts.line_chart(
-            report["webinars"],
-            date_key="date",
-            measures=trend_measures,
-            title=_("Registrations, confirmed and attended per webinar, by date"),
-            description=_("The same figures are in the table “Per webinar”."),
-        )
-        if report["webinars"]
-        else "",
-        "breakdowns": {},
-    }
-    breakdown_measures = [
-        Measure("registrations", _("Registrations")),
-        Measure("confirmed", _("Confirmed")),
-        Measure("attended", _("Registered attendees")),
-    ]
-    for block in report["breakdowns"]:
-        rows = block["rows"][:15]
-        result["breakdowns"][block["dimension"]] = (
-            charts.bar_chart(
-                rows,
-                label_key="label",
-                measures=breakdown_measures,
-                title=_("Registrations by %(dimension)s") % {"dimension": block["title"].lower()},
-                description=_("The same figures are in the table beside the chart."),
-            )
-            if rows
-            else ""
-        )
-    return result
-
-
 def _render(request: HttpRequest, *, report: dict, title: str, filters: list[str], export_name: str, **context) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt:
@@ -132,26 +91,8 @@ def _render(request: HttpRequest, *, report: dict, title: str, filters: list[str
     for fmt_name in exporters.RESPONSES:
         query["format"] = fmt_name
         exports[fmt_name] = f"?{query.urlencode()}"
-    blocks = _charts(report)
-    breakdowns = [{**block, "chart": blocks["breakdowns"][block["dimension"]]} for block in report["breakdowns"]]
-    feedback = report.get("feedback")
     return render(
-        request,
-        "reports/report.html",
-        {
-            "title": title,
-            "report": report,
-            "filters": filters,
-            "summary": selectors.summary_items(report),
-            "trend_chart": blocks["trend"],
-            "breakdowns": breakdowns,
-            "feedback": feedback,
-            "feedback_items": selectors.feedback_items(feedback),
-            "feedback_texts": selectors.feedback_text_sections(feedback),
-            "certificates_available": report.get("certificates") is not None,
-            "exports": exports,
-            **context,
-        },
+        request, "reports/report.html", {"title": title, **pages.report_context(report, filters=filters, exports=exports), **context}
     )
 
 
