@@ -118,9 +118,12 @@ def when_text(webinar) -> str:
 @register.simple_tag
 def moment_text(value: dt.datetime | None, zone_name: str = "") -> str:
     """A deadline or moment with its weekday, in ``zone_name`` (default: the active zone), the
-    zone named: "Friday 4 December, 10:00 (Yerevan, UTC+4)"."""
+    zone named: "Friday, 4 December, 10:00 (Yerevan, UTC+4)"."""
     if value is None:
         return ""
     zone = (get_zone(zone_name) if zone_name and parse_time_zone(zone_name) else None) or timezone.get_current_timezone()
     local = value.astimezone(zone)
-    return f"{date_format(local, 'l j E')}, {date_format(local, 'H:i')} ({zone_label(zone.key, value)})"
+    weekday = date_format(local, "l")
+    if (translation.get_language() or "").startswith("ru"):
+        weekday = weekday.lower()  # Russian weekdays are not capitalised inside a sentence
+    return f"{weekday}, {date_format(local, 'j E')}, {date_format(local, 'H:i')} ({zone_label(zone.key, value)})"
