@@ -453,7 +453,7 @@ def test_chart_escapes_labels():
         [{"label": "<script>x</script>", "n": 3}], label_key="label", measures=[charts.Measure("n", "N & M")], title="T <1>"
     )
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "N &amp; M" in svg
-    line = charts.line_chart([{"date": D(2025, 1, 1), "n": 1}], date_key="date", measures=[charts.Measure("n", "N")], title="T")
+    line = charts.dot_chart([{"date": D(2025, 1, 1), "n": 1}], date_key="date", measures=[charts.Measure("n", "N")], title="T")
     assert 'role="img"' in line and "<circle" in line
 
 

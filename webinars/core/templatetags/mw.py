@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from webinars.core.formats import local_date, local_number
 from webinars.core.i18n import localize, sanitize_html
 from webinars.core.languages import language_name
 from webinars.core.timezones import city_name, get_zone, parse_time_zone, utc_offset_label, zone_label
@@ -47,6 +48,18 @@ def tr_html(value, obj=None) -> str:
     if lang != translation.get_language():
         return format_html('<div lang="{}">{}</div>', lang, mark_safe(clean))  # noqa: S308 -- sanitised by nh3 above
     return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 above
+
+
+@register.filter
+def day(value) -> str:
+    """A date in the UI language's format: "26 Nov 2026", "26 нояб. 2026 г."."""
+    return local_date(value)
+
+
+@register.filter
+def num(value) -> str:
+    """A count with the UI language's grouping: "1,234", "1 234"."""
+    return local_number(value) if isinstance(value, int | float) else str(value)
 
 
 @register.filter
