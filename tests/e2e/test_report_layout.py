@@ -43,7 +43,12 @@ def report_pages(site) -> tuple[list[str], str]:
     user = UserFactory(is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(user)
-    pages = ["/reports/", f"/reports/series/{series.pk}/", f"/reports/webinar/{webinars[-1].pk}/", "/reports/?from=2025-04-01&to=2025-07-31"]
+    pages = [
+        "/reports/",
+        f"/reports/series/{series.pk}/",
+        f"/reports/webinar/{webinars[-1].pk}/",
+        "/reports/?from=2025-04-01&to=2025-07-31",
+    ]
     return pages, client.cookies["sessionid"].value
 
 
