@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.factories import RegistrationFactory, UserFactory, WebinarFactory
 from tests.forms import form_data
+from webinars.audit.display import describe
 from webinars.audit.models import LogEntry
 from webinars.core.errors import DomainError
 from webinars.mail.models import OutgoingMessage
@@ -91,3 +92,9 @@ def test_capacity_edited_in_the_admin_goes_through_the_service(admin_client, ful
     assert waiting[0].status == S.CONFIRMED
     assert OutgoingMessage.objects.about(waiting[0]).filter(kind="promoted").count() == 1
     assert LogEntry.objects.get(action="webinar.capacity_changed").data == {"from": 2, "to": 3}
+
+
+def test_the_activity_log_reads_an_unlimited_capacity_as_a_dash(full_webinar):
+    webinar, _waiting = full_webinar
+    services.webinar_capacity_change(webinar=webinar, capacity=None)
+    assert describe(LogEntry.objects.get(action="webinar.capacity_changed")) == "Capacity changed from 2 to –"
