@@ -338,7 +338,8 @@ def test_confirmation_request_email_in_russian(committing_client):
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.subject == "Пожалуйста, подтвердите регистрацию"
-    assert "Пожалуйста, подтвердите регистрацию, перейдя по этой ссылке:" in email.body
+    assert "Пожалуйста, подтвердите адрес электронной почты, чтобы сохранить место:" in email.body
+    assert "Срок подтверждения: " in email.body
     assert "Управление регистрацией" in email.body
     assert "Please confirm" not in email.body
 

@@ -60,6 +60,7 @@ class Words:
     status_cancelled: str
     join: str
     cancel: str
+    confirm_cancel: str
     cancelled_notice: str
     download: str
     erase_box: str
@@ -90,6 +91,7 @@ WORDS = {
         status_cancelled="Status: cancelled",
         join="Join the webinar",
         cancel="Cancel this registration",
+        confirm_cancel="Yes, cancel my registration",
         cancelled_notice="Your registration is cancelled.",
         download="Download my data (JSON)",
         erase_box="Erase my personal data.",
@@ -118,6 +120,7 @@ WORDS = {
         status_cancelled="Статус: отменено",
         join="Подключиться к вебинару",
         cancel="Отменить эту регистрацию",
+        confirm_cancel="Да, отменить регистрацию",
         cancelled_notice="Ваша регистрация отменена.",
         download="Скачать мои данные (JSON)",
         erase_box="Удалить мои персональные данные.",
@@ -328,6 +331,7 @@ def test_self_service_cancel_download_and_erase(reg_site, new_context):
 
     # Cancel.
     item.get_by_role("button", name=words.cancel).click()
+    page.get_by_role("button", name=words.confirm_cancel).click()  # cancelling asks first
     expect(page).to_have_url(reg_site.url + manage_path)
     expect(page.get_by_role("status")).to_have_text(words.cancelled_notice)
     expect(item).to_contain_text(words.status_cancelled)
@@ -417,6 +421,7 @@ def open_manage(page: Page, language: str) -> None:
 def open_manage_after_cancel(page: Page, language: str) -> None:
     open_manage(page, language)
     page.get_by_role("button", name=WORDS[language].cancel).click()
+    page.get_by_role("button", name=WORDS[language].confirm_cancel).click()
     expect(page.get_by_role("status")).to_have_text(WORDS[language].cancelled_notice)
 
 

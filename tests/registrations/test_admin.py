@@ -246,6 +246,7 @@ def test_erased_registration_is_read_only(admin_client, people):
 
 
 def test_confirm_action_confirms_pending_and_waitlisted_through_the_service(admin_client, superuser, people):
+    Registration.objects.filter(pk=people["waiting"].pk).update(email_verified_at=timezone.now())  # a verified address
     selected = [people["pending"], people["waiting"], people["dinara"]]
     response = post_action(admin_client, "confirm_registrations", selected)
     assert response.status_code == 302
@@ -264,9 +265,12 @@ def test_move_from_waiting_list_moves_only_waitlisted(staff_client, staff_a, peo
     assert response.status_code == 302
     people["waiting"].refresh_from_db()
     people["pending"].refresh_from_db()
-    assert people["waiting"].status == S.CONFIRMED and people["pending"].status == S.PENDING
+    # The address was never verified: off the waiting list, the seat is held until they confirm it.
+    assert people["waiting"].status == S.PENDING and people["waiting"].expires_at is not None
+    assert people["pending"].status == S.PENDING
     [event] = log_entries_for(people["waiting"])
-    assert event.actor == staff_a and event.data["from_status"] == S.WAITLISTED
+    assert event.actor == staff_a and event.data["from_status"] == S.WAITLISTED and event.data["to_status"] == S.PENDING
+    assert OutgoingMessage.objects.about(people["waiting"]).filter(kind="promoted").count() == 1
 
 
 def test_cancel_action_asks_first_then_cancels_tells_and_promotes(admin_client, superuser, two_series, people):

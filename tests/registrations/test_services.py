@@ -54,7 +54,19 @@ def test_capacity_counts_pending_and_confirmed_then_waitlists_in_order(webinar, 
     third = register(webinar, email="c@example.org")
     fourth = register(webinar, email="d@example.org")
     assert third.status == S.WAITLISTED and fourth.status == S.WAITLISTED
-    assert OutgoingMessage.objects.filter(kind="waitlisted").count() == 2
+    # Unverified addresses: one message each that says "on the waiting list" and "confirm first".
+    assert OutgoingMessage.objects.filter(kind="waitlisted").count() == 0
+    assert OutgoingMessage.objects.filter(kind="confirm_request").count() == 4
+
+
+def test_a_verified_waitlisted_registrant_gets_the_waitlisted_message(open_webinar, register):
+    open_webinar.capacity = 1
+    open_webinar.save()
+    register(open_webinar, email="a@example.org")
+    second = register(open_webinar, email="b@example.org")
+    assert second.status == S.WAITLISTED
+    assert OutgoingMessage.objects.about(second.registrations[0]).filter(kind="waitlisted").count() == 1
+    assert not OutgoingMessage.objects.filter(kind="confirm_request").exists()
 
 
 def test_same_email_twice_answers_like_the_first_and_resends_link(webinar, register):

@@ -123,7 +123,10 @@ def test_manage_page_edit_cancel_download_erase(client, open_webinar):
     assert data["registrations"][0]["name"] == "Dinara Khalikova"
     # cancel
     registration = Registration.objects.get()
-    assert client.post(f"/r/{token}/cancel/{registration.uuid}/").status_code == 302
+    asked = client.post(f"/r/{token}/cancel/{registration.uuid}/")
+    assert asked.status_code == 200 and "Yes, cancel my registration" in asked.content.decode()
+    assert Registration.objects.get().status == "confirmed"  # the first POST only asks
+    assert client.post(f"/r/{token}/cancel/{registration.uuid}/", {"confirm_cancel": "yes"}).status_code == 302
     assert Registration.objects.get().status == "cancelled"
     # erase needs the box ticked
     client.post(f"/r/{token}/erase/")

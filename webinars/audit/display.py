@@ -78,6 +78,8 @@ def register_labels(key: str, choices: Any) -> None:
 
 
 def _label(key: str, value: Any) -> str:
+    if value is None:
+        return "–"  # e.g. an unlimited capacity
     if not isinstance(value, str | int):
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     if key.endswith("status"):

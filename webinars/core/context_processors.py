@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .timezones import chooser_zones
+from .timezones import chooser_zones, zone_label, zone_options
 
 
 def viewer(request: HttpRequest) -> dict:
@@ -11,5 +11,7 @@ def viewer(request: HttpRequest) -> dict:
         "viewer_tz_known": getattr(request, "viewer_tz_known", False),
         "viewer_tz_invalid": getattr(request, "viewer_tz_invalid", False),
         "chooser_zones": chooser_zones(tz_name),
+        "zone_options": zone_options(tz_name),
+        "viewer_zone_label": zone_label(tz_name),
         "SITE_URL": settings.SITE_URL,
     }

@@ -6,6 +6,10 @@ import datetime as dt
 import zoneinfo
 from functools import lru_cache
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_timezone_location
+from django.utils import translation
+
 # Zones of the region first in the chooser; every IANA zone is accepted from ?tz=.
 REGION_TIME_ZONES: list[str] = [
     "Asia/Almaty",
@@ -48,9 +52,40 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
-def city_name(zone_name: str) -> str:
-    """ "Asia/Almaty" -> "Almaty"; "America/Argentina/Salta" -> "Salta"."""
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+def city_name(zone_name: str, language: str | None = None) -> str:
+    """The zone's city in ``language`` (default: the active one) from CLDR (Babel):
+    "Asia/Yerevan" -> "Yerevan", in Russian "Ереван". Without a CLDR name, the identifier's
+    last part: "America/Argentina/Salta" -> "Salta"."""
+    return _city_name(zone_name, (language or translation.get_language() or "en").split("-")[0])
+
+
+@lru_cache(maxsize=2048)
+def _city_name(zone_name: str, language: str) -> str:
+    fallback = zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    if zone_name == "UTC" or "/" not in zone_name:
+        return fallback
+    try:
+        name = get_timezone_location(zone_name, locale=language, return_city=True)
+    except (LookupError, ValueError, UnknownLocaleError):
+        return fallback
+    return fallback if not name or "/" in name else name
+
+
+def zone_label(zone_name: str, moment: dt.datetime | None = None, language: str | None = None) -> str:
+    """ "Ереван, UTC+4": the city in the UI language and the offset in force at ``moment`` (now)."""
+    zone = parse_time_zone(zone_name)
+    if zone is None:
+        return zone_name
+    offset = utc_offset_label(moment or dt.datetime.now(dt.UTC), zone)
+    if zone_name == "UTC":
+        return offset
+    return f"{city_name(zone_name, language)}, {offset}"
+
+
+def zone_options(current: str, language: str | None = None) -> list[tuple[str, str]]:
+    """The chooser's (value, label) pairs: the region's zones first, each with a localised label."""
+    now = dt.datetime.now(dt.UTC)
+    return [(name, zone_label(name, now, language)) for name in chooser_zones(current)]
 
 
 def utc_offset_label(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:

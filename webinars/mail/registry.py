@@ -27,6 +27,7 @@ class Rendering:
     title: str = ""  # fills {title} in the kind's subject
     subject: str | None = None  # replaces the kind's subject (e.g. an organiser's own subject line)
     attachments: list[Attachment] = field(default_factory=list)
+    reply_to: list[str] = field(default_factory=list)  # where the recipient's answer goes (the series' contact)
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,30 @@ def render(message: OutgoingMessage) -> EmailMultiAlternatives:
         language = settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(zone):
         rendering = kind.build(message)
-        context = {"message": message, "extra": message.context, "SITE_URL": settings.SITE_URL, **rendering.context}
+        # No request here, so no context processor: the templates' <html lang dir> come from the
+        # recipient's language, set explicitly.
+        context = {
+            "message": message,
+            "extra": message.context,
+            "SITE_URL": settings.SITE_URL,
+            "LANGUAGE_CODE": language,
+            "LANGUAGE_BIDI": translation.get_language_bidi(),
+            **rendering.context,
+        }
         if "title" not in context:
             context["title"] = rendering.title
         subject = rendering.subject
         if subject is None:
             subject = translation.gettext(kind.subject).format(title=rendering.title) if kind.subject else ""
+        subject = " ".join(subject.split())[:250]
+        context["email_subject"] = subject  # the HTML part's <title>
         email = EmailMultiAlternatives(
-            subject=" ".join(subject.split())[:250],
+            subject=subject,
             body=render_to_string(f"{kind.template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to_email],
-            headers={"Message-ID": message_id(message), "Auto-Submitted": "auto-generated"},
+            reply_to=rendering.reply_to or None,
+            headers={"Message-ID": message_id(message), "Auto-Submitted": "auto-generated", "Content-Language": language},
         )
         email.attach_alternative(render_to_string(f"{kind.template}.html", context), "text/html")
         for attachment in rendering.attachments:

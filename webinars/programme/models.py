@@ -68,6 +68,11 @@ class Series(models.Model):
     summary = ContentTextField(_("summary"), blank=True, default="", help_text=_("One or two sentences for lists and feeds."))
     description = RichContentField(_("description"), blank=True, default="")
     organiser = models.ForeignKey(Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="organised_series")
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Registrants' replies to the series' e-mails go here (Reply-To). Empty: e-mails say no reply is read."),
+    )
     partners = models.ManyToManyField(Organisation, verbose_name=_("partners"), blank=True, related_name="partner_series")
     audience = ContentTextField(_("intended audience"), blank=True, default="")
     region = ContentCharField(_("region"), blank=True, default="")

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from webinars.core.countries import sorted_by_name
 from webinars.core.i18n import i18n_text
 from webinars.core.timezones import parse_time_zone
 
@@ -56,8 +57,9 @@ def _country_choices(region: tuple[str, ...], language: str) -> tuple[tuple[str,
 
 def _build_country_choices(region: list[str]) -> list[tuple[str, str]]:
     region_set = set(region)
-    first = [(code, name) for code, name in countries if code in region_set]
-    rest = [(code, name) for code, name in countries if code not in region_set]
+    ordered = sorted_by_name((code, str(name)) for code, name in countries)
+    first = [(code, name) for code, name in ordered if code in region_set]
+    rest = [(code, name) for code, name in ordered if code not in region_set]
     return [("", _("Choose a country"))] + first + ([("", "──────────")] if first else []) + rest
 
 

@@ -26,6 +26,7 @@ from webinars.core.timezones import get_zone, parse_time_zone
 from webinars.mail import services as mail
 from webinars.mail.models import OutgoingMessage
 from webinars.mail.registry import MessageKind, Rendering, register
+from webinars.programme.models import Series
 
 from .models import Booking, Registration
 
@@ -136,6 +137,8 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
 
     registration, booking = _subject(message)
     webinar = registration.webinar if registration else None
+    registrations = list(booking_registrations(booking)) if message.kind == "confirm_request" else []
+    series = _series_of(webinar, booking, registrations)
     context = {
         "registration": registration,
         "booking": booking,
@@ -144,10 +147,55 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         "confirm_url": _absolute(reverse("registrations:confirm", args=[booking_confirm_token(booking)])),
         "join_url": _absolute(reverse("registrations:join", args=[registration.join_token])) if registration else "",
         "webinar_url": _absolute(webinar.get_absolute_url()) if webinar else "",
-        "registrations": list(booking_registrations(booking)) if message.kind == "confirm_request" else [],
+        "series_url": _absolute(series.get_absolute_url()) if series else "",
+        "registrations": registrations,
+        **_organiser_context(series),
     }
     title = i18n_text(webinar.title, translation.get_language(), webinar.original_language) if webinar else ""
-    return Rendering(context=context, title=title)
+    return Rendering(context=context, title=title, reply_to=[series.contact_email] if series and series.contact_email else [])
+
+
+def _series_of(webinar, booking: Booking, registrations: list[Registration]) -> Series | None:
+    if webinar is not None:
+        return webinar.series
+    if booking.series_id:
+        return booking.series
+    first = registrations[0] if registrations else booking.registrations.select_related("webinar__series").first()
+    return first.webinar.series if first else None
+
+
+def _organiser_context(series: Series | None) -> dict:
+    """Who sends the e-mail and how to reach them: the footer of every registrant's e-mail."""
+    if series is None:
+        return {"organiser": "", "contact_email": "", "organiser_website": ""}
+    organiser = series.organiser
+    website = organiser.website or ""
+    return {
+        "organiser": i18n_text(organiser.name, translation.get_language(), organiser.original_language),
+        "contact_email": series.contact_email,
+        "organiser_website": website,
+        "organiser_website_label": website.split("://", 1)[-1].rstrip("/"),
+    }
+
+
+def _confirm_request(message: OutgoingMessage) -> Rendering:
+    """One message that explains all a registrant must do: confirm the address, and, when on
+    the waiting list, what happens after that. The deadline is in the registrant's zone."""
+    rendering = registration_rendering(message)
+    waiting_states = (Registration.Status.PENDING, Registration.Status.WAITLISTED)
+    registrations = [r for r in rendering.context["registrations"] if r.status in waiting_states]
+    rendering.context["registrations"] = registrations
+    waitlisted = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
+    pending = [r for r in registrations if r.status == Registration.Status.PENDING]
+    deadlines = [r.expires_at for r in pending if r.expires_at]
+    rendering.context.update(
+        waitlisted=waitlisted,
+        pending=pending,
+        deadline=min(deadlines) if deadlines else None,
+    )
+    if waitlisted and not pending:
+        rendering.subject = translation.gettext("Confirm your e-mail address to stay on the waiting list")
+    return rendering
 
 
 def _with_calendar(message: OutgoingMessage) -> Rendering:
@@ -175,6 +223,8 @@ def _organiser_message(message: OutgoingMessage) -> Rendering:
 
 SUBJECTS = {
     "confirm_request": gettext_noop("Please confirm your registration"),
+    "webinar_cancelled": gettext_noop("Cancelled: {title}"),
+    "webinar_postponed": gettext_noop("Postponed: {title}"),
     "confirmed": gettext_noop("You are registered: {title}"),
     "waitlisted": gettext_noop("You are on the waiting list: {title}"),
     "promoted": gettext_noop("A seat is free for you: {title}"),
@@ -185,7 +235,12 @@ SUBJECTS = {
     "manage_link": gettext_noop("Your registration with Museum Webinars"),
     "organiser_message": "",  # the organiser writes the subject
 }
-BUILDERS = {"confirmed": _with_calendar, "promoted": _with_calendar, "organiser_message": _organiser_message}
+BUILDERS = {
+    "confirmed": _with_calendar,
+    "promoted": _with_calendar,
+    "organiser_message": _organiser_message,
+    "confirm_request": _confirm_request,
+}
 
 
 def register_kinds() -> None:

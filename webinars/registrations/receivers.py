@@ -1,4 +1,5 @@
-"""Registrations' periodic jobs, run by the worker through ``core.signals.periodic_task``."""
+"""Registrations' periodic jobs (the worker's ``core.signals.periodic_task``) and what it does
+when the programme cancels or postpones a webinar (``programme.signals``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from django.dispatch import receiver
 
 from webinars.core.signals import periodic_task
+from webinars.programme.signals import webinar_cancelled, webinar_postponed
 
 from . import services
 
@@ -19,3 +21,13 @@ def expire_unconfirmed(sender, now: dt.datetime, **kwargs) -> dict[str, int]:
 @receiver(periodic_task, dispatch_uid="registrations_reminders")
 def queue_reminders(sender, now: dt.datetime, **kwargs) -> dict[str, int]:
     return {"reminders": services.reminders_queue_due(now=now)}
+
+
+@receiver(webinar_cancelled, dispatch_uid="registrations_webinar_cancelled")
+def tell_registrants_cancelled(sender, webinar, **kwargs) -> None:
+    services.webinar_change_announce(webinar=webinar, kind="webinar_cancelled")
+
+
+@receiver(webinar_postponed, dispatch_uid="registrations_webinar_postponed")
+def tell_registrants_postponed(sender, webinar, **kwargs) -> None:
+    services.webinar_change_announce(webinar=webinar, kind="webinar_postponed")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from webinars.audit.selectors import log_entries_for_objects
@@ -18,6 +20,86 @@ from .models import Booking, Registration
 
 MANAGE_SALT = "registrations.manage"
 CONFIRM_SALT = "registrations.confirm"
+
+
+def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
+    """Why nobody can register now, or None when registration is open."""
+    if webinar.status == Webinar.Status.CANCELLED:
+        return _("This webinar has been cancelled.")
+    if webinar.status != Webinar.Status.PUBLISHED or not webinar.series.is_published:
+        return _("Registration is not open for this webinar.")
+    if webinar.ends_at <= now:
+        return _("This webinar is over.")
+    if not (webinar.registration_open and webinar.series.registration_open):
+        return _("Registration for this webinar is closed.")
+    return None
+
+
+# How long after the announced end the join link still opens the meeting (webinars overrun).
+JOIN_GRACE = dt.timedelta(hours=1)
+
+
+@dataclass
+class RegistrationOverview:
+    """One line of the self-service page: the registration and what the registrant may do now."""
+
+    registration: Registration
+    is_over: bool
+    can_cancel: bool
+    can_join: bool
+    offers_calendar: bool
+    can_register_again: bool
+
+
+def booking_overview(booking: Booking, *, now: dt.datetime | None = None) -> list[RegistrationOverview]:
+    """The booking's registrations as the self-service page shows them.
+
+    After the end nothing can change (no cancel, no join, no calendar): the page offers
+    what exists afterwards (recording, materials, certificate, feedback). A calendar file is
+    offered only for a confirmed or pending seat; a cancelled or expired registration can
+    register again while registration is open.
+    """
+    now = now or timezone.now()
+    Status = Registration.Status
+    rows = []
+    for registration in booking_registrations(booking).prefetch_related("webinar__links"):
+        webinar = registration.webinar
+        is_over = webinar.ends_at <= now
+        holds_seat = registration.status in (Status.CONFIRMED, Status.PENDING)
+        live = webinar.status == Webinar.Status.PUBLISHED and not is_over
+        rows.append(
+            RegistrationOverview(
+                registration=registration,
+                is_over=is_over,
+                can_cancel=not is_over and registration.status in (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED),
+                can_join=live and registration.status == Status.CONFIRMED,
+                offers_calendar=live and holds_seat,
+                can_register_again=registration.status in (Status.CANCELLED, Status.EXPIRED)
+                and registration_closed_reason(webinar, now=now) is None,
+            )
+        )
+    return rows
+
+
+def join_refusal(registration: Registration, *, now: dt.datetime | None = None) -> str:
+    """Why the join link does not open the meeting now, as a code ("" when it does).
+
+    ``not_confirmed``, ``cancelled`` (the webinar), ``postponed``, ``over``, ``no_address``
+    (the organisers have not set the meeting address yet).
+    """
+    now = now or timezone.now()
+    webinar = registration.webinar
+    if registration.status != Registration.Status.CONFIRMED:
+        return "not_confirmed"
+    if webinar.status == Webinar.Status.CANCELLED:
+        return "cancelled"
+    if webinar.status == Webinar.Status.POSTPONED:
+        return "postponed"
+    if webinar.ends_at + JOIN_GRACE <= now:
+        return "over"
+    if not webinar.meeting_url:
+        return "no_address"
+    return ""
 
 
 def seat_holding_q(now: dt.datetime) -> Q:

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 
 from webinars.audit.services import log_action
 from webinars.core.db import hot_write_lock
-from webinars.core.errors import NotAllowed
+from webinars.core.errors import DomainError, NotAllowed
 from webinars.programme.models import Series, Webinar
 
 from . import messaging, signals
 from .models import Booking, Registration
-from .selectors import seat_holding_q
+from .selectors import join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
@@ -40,6 +40,12 @@ class RegistrationClosed(NotAllowed):
     """Registration is not possible for this webinar (past, cancelled, closed, draft)."""
 
     code = "registration_closed"
+
+
+class WebinarOver(NotAllowed):
+    """The webinar has ended: its registrations are a record now (donor reports count them)."""
+
+    code = "webinar_over"
 
 
 @dataclass
@@ -62,19 +68,6 @@ def _status_changed(registration: Registration, action: str, from_status: str, *
     )
     if registration.status == Status.CONFIRMED and from_status != Status.CONFIRMED:
         signals.registration_confirmed.send(sender=Registration, registration=registration, actor=actor)
-
-
-def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
-    """Why nobody can register now, or None when registration is open."""
-    if webinar.status == Webinar.Status.CANCELLED:
-        return _("This webinar has been cancelled.")
-    if webinar.status != Webinar.Status.PUBLISHED or not webinar.series.is_published:
-        return _("Registration is not open for this webinar.")
-    if webinar.ends_at <= now:
-        return _("This webinar is over.")
-    if not (webinar.registration_open and webinar.series.registration_open):
-        return _("Registration for this webinar is closed.")
-    return None
 
 
 def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
@@ -101,11 +94,20 @@ def _apply_status(registration: Registration, status: str, *, now: dt.datetime) 
         registration.confirmed_at = now
 
 
+def needs_email_confirmation(registration: Registration) -> bool:
+    """The registrant still has to confirm their address (double opt-in of the series)."""
+    return registration.email_verified_at is None and registration.webinar.series.confirm_email
+
+
 def _announce(registration: Registration, booking: Booking) -> None:
-    """Queue the e-mail that tells a registrant their new status."""
+    """Queue the e-mail that tells a registrant their new status.
+
+    A waitlisted registrant who must still confirm the address hears about both in the one
+    confirmation request (``confirm_request``), not in two messages.
+    """
     if registration.status == Status.CONFIRMED:
         messaging.queue(kind="confirmed", registration=registration, key=f"confirmed:{registration.uuid}:{registration.webinar.starts_at}")
-    elif registration.status == Status.WAITLISTED:
+    elif registration.status == Status.WAITLISTED and not needs_email_confirmation(registration):
         messaging.queue(kind="waitlisted", registration=registration, key=f"waitlisted:{registration.uuid}")
 
 
@@ -201,10 +203,7 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         _announce(registration, booking)
 
     needs_confirmation = any(
-        r.booking_id == booking.pk
-        and r.email_verified_at is None
-        and r.webinar.series.confirm_email
-        and r.status in (Status.PENDING, Status.WAITLISTED)
+        r.booking_id == booking.pk and needs_email_confirmation(r) and r.status in (Status.PENDING, Status.WAITLISTED)
         for r in registrations
     )
     if needs_confirmation:
@@ -261,13 +260,43 @@ def _promote_waitlisted(webinar: Webinar, *, now: dt.datetime) -> list[Registrat
         )
         if candidate is None:
             break
-        verified = candidate.email_verified_at is not None or not webinar.series.confirm_email
-        _apply_status(candidate, Status.CONFIRMED if verified else Status.PENDING, now=now)
-        candidate.save()
-        _status_changed(candidate, "registration.promoted", Status.WAITLISTED)
-        messaging.queue(kind="promoted", registration=candidate, key=f"promoted:{candidate.uuid}:{now.timestamp()}")
+        _promote(candidate, action="registration.promoted", now=now)
         promoted.append(candidate)
     return promoted
+
+
+def _promote(registration: Registration, *, action: str, now: dt.datetime, actor=None) -> None:
+    """Move one registration off the waiting list, with the "promoted" e-mail.
+
+    An address that was never verified is not confirmed by the move: the seat is held
+    (pending) until the registrant confirms it, as for any new registration.
+    """
+    _apply_status(registration, Status.PENDING if needs_email_confirmation(registration) else Status.CONFIRMED, now=now)
+    registration.save()
+    _status_changed(registration, action, Status.WAITLISTED, actor=actor)
+    messaging.queue(kind="promoted", registration=registration, key=f"promoted:{registration.uuid}:{now.timestamp()}")
+
+
+def webinar_capacity_change(*, webinar: Webinar, capacity: int | None, actor=None, now: dt.datetime | None = None) -> list[Registration]:
+    """Set the number of seats (None: unlimited); new seats go to the waiting list at once, in order.
+
+    Returns the registrations promoted (each told by the "promoted" e-mail). Lowering the
+    capacity takes no seat away from anyone: it only stops new confirmations.
+    """
+    if capacity is not None and capacity < 0:
+        raise DomainError(_("The capacity cannot be negative."), field="capacity")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_webinars([webinar.pk])[0]
+        before = locked.capacity
+        promoted: list[Registration] = []
+        if before != capacity:
+            locked.capacity = capacity
+            locked.save(update_fields=["capacity", "updated_at"])
+            log_action("webinar.capacity_changed", actor=actor, obj=locked, data={"from": before, "to": capacity})
+            promoted = _promote_waitlisted(locked, now=now)
+        webinar.capacity = capacity
+        return promoted
 
 
 def registration_cancel(
@@ -282,6 +311,8 @@ def registration_cancel(
         )
         if registration.status in (Status.CANCELLED, Status.EXPIRED):
             return registration
+        if webinar.ends_at <= now:
+            raise WebinarOver(_("This webinar is over: its registrations can no longer be cancelled."))
         before = registration.status
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
@@ -298,7 +329,11 @@ def registration_cancel(
 
 
 def registration_confirm_by_organiser(*, registration: Registration, actor=None, now: dt.datetime | None = None) -> Registration:
-    """An organiser confirms someone (from pending or the waiting list), even beyond capacity."""
+    """An organiser confirms someone (from pending or the waiting list), even beyond capacity.
+
+    Off the waiting list, an address that was never verified stays unconfirmed: the
+    registrant gets the seat as pending and must confirm the address first.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         _lock_webinars([registration.webinar_id])
@@ -308,11 +343,13 @@ def registration_confirm_by_organiser(*, registration: Registration, actor=None,
         if registration.status == Status.CONFIRMED:
             return registration
         before = registration.status
+        if before == Status.WAITLISTED:
+            _promote(registration, action="registration.confirmed_by_organiser", now=now, actor=actor)
+            return registration
         _apply_status(registration, Status.CONFIRMED, now=now)
         registration.save()
         _status_changed(registration, "registration.confirmed_by_organiser", before, actor=actor)
-        kind = "promoted" if before == Status.WAITLISTED else "confirmed"
-        messaging.queue(kind=kind, registration=registration, key=f"{kind}:{registration.uuid}:{now.timestamp()}")
+        messaging.queue(kind="confirmed", registration=registration, key=f"confirmed:{registration.uuid}:{now.timestamp()}")
         return registration
 
 
@@ -405,7 +442,7 @@ def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = Non
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:
     """Record a click on the personal join link; return the meeting address when allowed."""
     now = now or timezone.now()
-    if registration.status != Status.CONFIRMED or not registration.webinar.meeting_url:
+    if join_refusal(registration, now=now):
         return None
     Registration.objects.filter(pk=registration.pk).update(
         join_count=F("join_count") + 1, join_clicked_at=Coalesce(F("join_clicked_at"), now)
@@ -443,6 +480,21 @@ def webinar_recording_announce(*, webinar: Webinar, actor=None) -> int:
         if count:
             log_action("webinar.recording_announced", actor=actor, obj=webinar, data={"count": count})
     return count
+
+
+def webinar_change_announce(*, webinar: Webinar, kind: str) -> int:
+    """Tell every active registrant (pending, confirmed, waitlisted) that ``webinar`` was cancelled
+    or postponed: one e-mail each, in their language. Called in the transaction of the change.
+
+    ``kind`` is "webinar_cancelled" or "webinar_postponed". Keys name the start time, so
+    a webinar postponed, rescheduled and postponed again is announced each time, never
+    twice for the same state.
+    """
+    if kind not in ("webinar_cancelled", "webinar_postponed"):
+        raise ValueError(kind)
+    moment = webinar.starts_at.isoformat() if webinar.starts_at else webinar.start_date.isoformat()
+    recipients = webinar.registrations.filter(status__in=ACTIVE_STATUSES, erased_at__isnull=True).values_list("pk", "uuid")
+    return messaging.queue_many(kind=kind, items=[(pk, f"{kind}:{reg_uuid}:{moment}") for pk, reg_uuid in recipients])
 
 
 def reminders_queue_due(*, now: dt.datetime | None = None, horizon_hours: int = 48) -> int:

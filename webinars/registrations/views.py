@@ -137,20 +137,37 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         services.booking_update_details(booking=booking, data=data)
         messages.success(request, _("Your details are saved."))
         return HttpResponseRedirect(request.path)
-    context = {"booking": booking, "registrations": registrations, "form": form, "erased": erased, "token": token}
+    context = {
+        "booking": booking,
+        "registrations": registrations,
+        "overview": selectors.booking_overview(booking),
+        "form": form,
+        "erased": erased,
+        "token": token,
+    }
     return private_response(render(request, "registrations/manage.html", context, status=400 if form.errors else 200))
 
 
 @never_cache
 @require_POST
 def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResponse:
+    """The first POST asks "are you sure?" (a page with the webinar); the second, with
+    ``confirm_cancel=yes``, cancels. Works without JavaScript."""
     booking = selectors.booking_by_manage_token(token)
-    registration = booking.registrations.filter(uuid=registration_uuid).first() if booking else None
+    registration = booking.registrations.select_related("webinar__series").filter(uuid=registration_uuid).first() if booking else None
     if registration is None:
         raise Http404
-    services.registration_cancel(registration=registration)
-    messages.success(request, _("Your registration is cancelled."))
-    return HttpResponseRedirect(reverse("registrations:manage", args=[token]))
+    manage_url = reverse("registrations:manage", args=[token])
+    if request.POST.get("confirm_cancel") != "yes":
+        context = {"registration": registration, "token": token, "manage_url": manage_url}
+        return private_response(render(request, "registrations/cancel_confirm.html", context))
+    try:
+        services.registration_cancel(registration=registration)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return HttpResponseRedirect(manage_url)
 
 
 @never_cache
@@ -183,11 +200,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     url = services.registration_join(registration=registration)
     if url:
         return private_response(HttpResponseRedirect(url))
+    context = {"registration": registration, "webinar": registration.webinar, "reason": selectors.join_refusal(registration)}
     return private_response(
         render(
             request,
             "registrations/join_unavailable.html",
-            {"registration": registration},
+            context,
             status=403 if registration.status != Registration.Status.CONFIRMED else 200,
         )
     )

@@ -20,7 +20,7 @@ def report_charts(report: dict) -> dict:
         Measure("attended", _("Attended")),
     ]
     result = {
-        "trend": charts.line_chart(
+        "trend": charts.dot_chart(
             report["webinars"],
             date_key="date",
             measures=trend_measures,

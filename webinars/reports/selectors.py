@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from webinars.attendance.models import AttendanceImport, Attendee
+from webinars.core.formats import local_number
 from webinars.core.languages import language_name
 from webinars.programme.models import Series, Webinar
 from webinars.programme.rules import is_active_superuser
@@ -467,7 +468,8 @@ def reach_report(scope: ReportScope) -> dict:
 
 
 def percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f} %"
+    """ "75.0 %" in English, "75,0 %" in Russian."""
+    return "–" if rate is None else f"{local_number(rate * 100, decimals=1)} %"
 
 
 def summary_items(report: dict) -> list[dict]:
@@ -491,7 +493,7 @@ def summary_items(report: dict) -> list[dict]:
         items.append(("certificates", _("Certificates issued (not revoked)"), certificates["total"]))
     result = []
     for key, label, value in items:
-        text = percent(value) if key == "attendance_rate" else ("–" if value is None else f"{value:,}".replace(",", "\u202f"))
+        text = percent(value) if key == "attendance_rate" else local_number(value)
         result.append({"key": key, "label": label, "value": value, "text": text})
     return result
 
@@ -502,7 +504,7 @@ def feedback_items(feedback: dict | None) -> list[dict]:
         return []
 
     def average(value) -> str:
-        return "–" if value is None else f"{value:.2f}"
+        return local_number(value, decimals=2)
 
     return [
         {"label": _("Feedback invitations"), "value": feedback.get("invitations"), "text": str(feedback.get("invitations", "–"))},

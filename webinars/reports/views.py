@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from webinars.core.formats import local_date
 from webinars.programme.rules import may
 
 from . import exporters, pages, selectors, services
@@ -69,6 +70,23 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date | None, dt.date |
     return form, None, None
 
 
+def _period_sentence(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    if date_from and date_to:
+        return _("webinars from %(start)s to %(end)s") % {"start": local_date(date_from), "end": local_date(date_to)}
+    if date_from:
+        return _("webinars from %(start)s on") % {"start": local_date(date_from)}
+    if date_to:
+        return _("webinars up to %(end)s") % {"end": local_date(date_to)}
+    return _("webinars of every date")
+
+
+def _filter_sentence(what: str, date_from: dt.date | None = None, date_to: dt.date | None = None, *, period: bool = True) -> str:
+    """What the report counts, as a sentence: "All series you may see, webinars from 1 Mar 2025 to 31 Mar 2025."."""
+    if not period:
+        return _("%(what)s.") % {"what": what}
+    return _("%(what)s, %(period)s.") % {"what": what, "period": _period_sentence(date_from, date_to)}
+
+
 def _filters(scope_label: str, date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
     filters = [scope_label]
     if date_from:
@@ -107,6 +125,7 @@ def programme_report(request: HttpRequest) -> HttpResponse:
         report=report,
         title=_("Programme-wide reach report"),
         filters=_filters(_("scope=all series you may see"), date_from, date_to),
+        filter_sentence=_filter_sentence(_("All series you may see"), date_from, date_to),
         export_name="reach-programme",
         period_form=form,
         series_list=series,
@@ -125,6 +144,7 @@ def series_report(request: HttpRequest, series_id: int) -> HttpResponse:
         report=report,
         title=_("Reach report: %(series)s") % {"series": series},
         filters=_filters(_("series=%(series)s") % {"series": series}, date_from, date_to),
+        filter_sentence=_filter_sentence(_("The series «%(series)s»") % {"series": series}, date_from, date_to),
         export_name=f"reach-series-{series.slug}",
         period_form=form,
         series=series,
@@ -142,6 +162,9 @@ def webinar_report(request: HttpRequest, webinar_id: int) -> HttpResponse:
         report=report,
         title=_("Reach report: %(webinar)s") % {"webinar": webinar},
         filters=[_("webinar=%(webinar)s (%(date)s)") % {"webinar": webinar, "date": webinar.start_date.isoformat()}],
+        filter_sentence=_filter_sentence(
+            _("The webinar «%(webinar)s» of %(date)s") % {"webinar": webinar, "date": local_date(webinar.start_date)}, period=False
+        ),
         export_name=f"reach-webinar-{webinar.pk}",
         series=webinar.series,
         webinar=webinar,

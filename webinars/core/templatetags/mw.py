@@ -11,9 +11,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from webinars.core.formats import local_date, local_number
 from webinars.core.i18n import localize, sanitize_html
 from webinars.core.languages import language_name
-from webinars.core.timezones import city_name, get_zone, utc_offset_label
+from webinars.core.timezones import city_name, get_zone, parse_time_zone, utc_offset_label, zone_label
 
 register = template.Library()
 
@@ -50,12 +51,28 @@ def tr_html(value, obj=None) -> str:
 
 
 @register.filter
+def day(value) -> str:
+    """A date in the UI language's format: "26 Nov 2026", "26 нояб. 2026 г."."""
+    return local_date(value)
+
+
+@register.filter
+def num(value) -> str:
+    """A count with the UI language's grouping: "1,234", "1 234"."""
+    return local_number(value) if isinstance(value, int | float) else str(value)
+
+
+@register.filter
 def langname(code: str) -> str:
     return language_name(code)
 
 
 def _day(value: dt.date) -> str:
     return date_format(value, "l, j E Y")
+
+
+def _is_past(webinar) -> bool:
+    return webinar.ends_at is not None and webinar.ends_at <= timezone.now()
 
 
 @register.inclusion_tag("public/_when.html")
@@ -65,7 +82,7 @@ def when(webinar, compact: bool = False) -> dict:
     organiser_zone = get_zone(webinar.time_zone)
     context = {"webinar": webinar, "compact": compact, "announced": webinar.starts_at is not None}
     if webinar.starts_at is None:
-        context.update(day=_day(webinar.start_date), iso=webinar.start_date.isoformat())
+        context.update(day=_day(webinar.start_date), iso=webinar.start_date.isoformat(), past=_is_past(webinar))
         return context
     local = webinar.starts_at.astimezone(viewer_zone)
     organiser_local = webinar.starts_at.astimezone(organiser_zone)
@@ -74,13 +91,13 @@ def when(webinar, compact: bool = False) -> dict:
         day=_day(local.date()),
         time=date_format(local, "H:i"),
         end_time=date_format(webinar.ends_at.astimezone(viewer_zone), "H:i"),
-        viewer_city=city_name(viewer_zone.key),
+        viewer_city=city_name(viewer_zone.key) if viewer_zone.key != "UTC" else "UTC",
         viewer_offset=utc_offset_label(webinar.starts_at, viewer_zone),
         same_zone=utc_offset_label(webinar.starts_at, viewer_zone) == utc_offset_label(webinar.starts_at, organiser_zone)
         and viewer_zone.key == organiser_zone.key,
         organiser_day=_day(organiser_local.date()) if organiser_local.date() != local.date() else "",
         organiser_time=date_format(organiser_local, "H:i"),
-        organiser_city=city_name(organiser_zone.key),
+        organiser_city=city_name(organiser_zone.key) if organiser_zone.key != "UTC" else "UTC",
         organiser_offset=utc_offset_label(webinar.starts_at, organiser_zone),
     )
     return context
@@ -103,9 +120,23 @@ def status_label(webinar) -> str:
 def when_text(webinar) -> str:
     """Plain-text date and time in the active zone (e-mails), with the zone named."""
     if webinar.starts_at is None:
+        if _is_past(webinar):
+            return f"{_day(webinar.start_date)} · {_('the time was not announced')}"
         return f"{_day(webinar.start_date)} · {_('time to be announced')}"
     zone = timezone.get_current_timezone()
     local = webinar.starts_at.astimezone(zone)
-    offset = utc_offset_label(webinar.starts_at, zone)
-    place = offset if zone.key == "UTC" else f"{city_name(zone.key)}, {offset}"
-    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({place})"
+    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({zone_label(zone.key, webinar.starts_at)})"
+
+
+@register.simple_tag
+def moment_text(value: dt.datetime | None, zone_name: str = "") -> str:
+    """A deadline or moment with its weekday, in ``zone_name`` (default: the active zone), the
+    zone named: "Friday, 4 December, 10:00 (Yerevan, UTC+4)"."""
+    if value is None:
+        return ""
+    zone = (get_zone(zone_name) if zone_name and parse_time_zone(zone_name) else None) or timezone.get_current_timezone()
+    local = value.astimezone(zone)
+    weekday = date_format(local, "l")
+    if (translation.get_language() or "").startswith("ru"):
+        weekday = weekday.lower()  # Russian weekdays are not capitalised inside a sentence
+    return f"{weekday}, {date_format(local, 'j E')}, {date_format(local, 'H:i')} ({zone_label(zone.key, value)})"

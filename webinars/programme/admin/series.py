@@ -42,7 +42,7 @@ class SeriesAdmin(SeriesScopedAdmin, ContentAdmin):
     autocomplete_fields = ["organiser", "partners"]
     fieldsets_spec = [
         (None, ["title", "slug", "original_language", "is_published", "is_sample"]),
-        (_("Organisers"), ["organiser", "partners", "time_zone"]),
+        (_("Organisers"), ["organiser", "contact_email", "partners", "time_zone"]),
         (_("About"), ["summary", "description", "audience", "region", "countries"]),
         (_("Registration"), ["registration_open", "confirm_email", "pending_expiry_hours", "reminder_hours"]),
     ]

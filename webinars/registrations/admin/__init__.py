@@ -15,4 +15,4 @@ Who may do what (the named rules of ``registrations.rules``; no Django model per
 * Everything registrants typed is shown escaped; nothing here marks their text safe.
 """
 
-from . import questions, registrations  # noqa: F401 -- registers the model admins
+from . import questions, registrations, webinars  # noqa: F401 -- registers the model admins (webinars: replaces the programme's)

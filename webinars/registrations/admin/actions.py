@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +62,8 @@ class RegistrationActionsMixin:
             services.registration_confirm_by_organiser(registration=registration, actor=request.user)
             done += 1
         message = ngettext(
-            "%(count)d person moved from the waiting list and confirmed.",
-            "%(count)d people moved from the waiting list and confirmed.",
+            "%(count)d person moved from the waiting list (confirmed, or holding the seat until they confirm their address).",
+            "%(count)d people moved from the waiting list (confirmed, or holding the seat until they confirm their address).",
             done,
         ) % {"count": done}
         self._report(request, done, total - done, message)
@@ -70,7 +71,12 @@ class RegistrationActionsMixin:
     @admin.action(description=_("Cancel (the registrant is told)"), permissions=["change"])
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> HttpResponse | None:
         allowed = self.scope(request, queryset, self.change_perm)
-        active = allowed.filter(status__in=services.ACTIVE_STATUSES).select_related("webinar").order_by("created_at", "id")
+        # After a webinar's end its registrations are a record: the service refuses to cancel them.
+        active = (
+            allowed.filter(status__in=services.ACTIVE_STATUSES, webinar__ends_at__gt=timezone.now())
+            .select_related("webinar")
+            .order_by("created_at", "id")
+        )
         total = queryset.count()
         if request.POST.get("post") == "yes":
             done = 0
