@@ -297,6 +297,26 @@ def registration_cancel(
         return registration
 
 
+def webinar_capacity_change(
+    *, webinar: Webinar, capacity: int | None, actor: Any = None, now: dt.datetime | None = None
+) -> list[Registration]:
+    """Set a webinar's number of seats (None: unlimited); seats that open go to the waiting list
+    at once, first come first served. Returns the registrations moved up."""
+    now = now or timezone.now()
+    if capacity is not None and capacity < 0:
+        raise NotAllowed(_("The number of seats cannot be negative."), field="capacity")
+    with transaction.atomic():
+        locked = _lock_webinars([webinar.pk])[0]
+        before = locked.capacity
+        if before != capacity:
+            locked.capacity = capacity
+            locked.save(update_fields=["capacity", "updated_at"])
+            log_action("webinar.capacity_changed", actor=actor, obj=locked, data={"from": before, "to": capacity})
+        promoted = _promote_waitlisted(locked, now=now)
+        webinar.capacity, webinar.updated_at = locked.capacity, locked.updated_at
+        return promoted
+
+
 def registration_confirm_by_organiser(*, registration: Registration, actor=None, now: dt.datetime | None = None) -> Registration:
     """An organiser confirms someone (from pending or the waiting list), even beyond capacity."""
     now = now or timezone.now()
