@@ -47,6 +47,7 @@ class Person(models.Model):
     name = ContentCharField(_("name"), help_text=_("As the person writes it, in each script."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     bio = RichContentField(_("biography"), blank=True, default="")
+    bio_source = ContentTextField(_("biography (Markdown)"), blank=True, default="")
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
     affiliation = ContentCharField(_("affiliation"), blank=True, default="")
     original_language = models.CharField(_("original language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")

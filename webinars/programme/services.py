@@ -159,13 +159,13 @@ def _changed_fields(stored: dict[str, Any] | None, obj: models.Model) -> list[st
     return changed
 
 
-def _describe(obj: Series | Webinar, description_markdown: dict[str, str] | None) -> None:
-    """Keep the Markdown typed and store its sanitised HTML for the pages."""
+def _describe(obj: models.Model, description_markdown: dict[str, str] | None, *, field_name: str = "description") -> None:
+    """Keep the Markdown typed (``<field>_source``) and store its sanitised HTML for the pages (``<field>``)."""
     if description_markdown is None:
         return
     typed = {lang: text for lang, text in description_markdown.items() if text and text.strip()}
-    obj.description_source = typed  # type: ignore[assignment]
-    obj.description = markdown_per_language(typed)  # type: ignore[assignment]
+    setattr(obj, f"{field_name}_source", typed)
+    setattr(obj, field_name, markdown_per_language(typed))
 
 
 def _webinar_slug(webinar: Webinar) -> None:
@@ -400,9 +400,12 @@ def _person_slug(person: Person) -> None:
 
 
 @transaction.atomic
-def person_save(*, person: Person, actor: Any, photo: Any = None, remove_photo: bool = False) -> Person:
-    """Store a speaker's public profile; an uploaded photo is made small (``core.images``)."""
+def person_save(
+    *, person: Person, actor: Any, bio_markdown: dict[str, str] | None = None, photo: Any = None, remove_photo: bool = False
+) -> Person:
+    """Store a speaker's public profile (the biography typed in Markdown); an uploaded photo is made small (``core.images``)."""
     created = person.pk is None
+    _describe(person, bio_markdown, field_name="bio")
     _person_slug(person)
     if photo is not None:
         small = image_shrink(photo, box=PHOTO_BOX)
