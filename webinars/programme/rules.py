@@ -163,8 +163,10 @@ def owns_a_series(user: Any) -> bool:
     return role_level(user) >= LEVELS[Role.OWNER]
 
 
-rules.set_perm("programme.change_person", is_active_superuser | edits_a_series_of)
-rules.set_perm("programme.change_organisation", is_active_superuser | edits_a_series_of)
+# Named "edit_", not "change_": "programme.change_person" is also Django's model permission,
+# which the admin (the superusers' console) keeps using.
+rules.set_perm("programme.edit_person", is_active_superuser | edits_a_series_of)
+rules.set_perm("programme.edit_organisation", is_active_superuser | edits_a_series_of)
 # Owners of a series may start another one (and become its owner); superusers may too.
 rules.set_perm("programme.add_series", is_active_superuser | owns_a_series)
 superuser_only("programme.delete_series")

@@ -1,8 +1,8 @@
 """The directory of speakers, organisers and partners shared by the series a user works on.
 
 Anyone with a role reads the directory of their series (public profiles only); editors add
-people and organisations and change those of their series (``programme.change_person``,
-``programme.change_organisation``).
+people and organisations and change those of their series (``programme.edit_person``,
+``programme.edit_organisation``).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class _OneEntry(DirectoryPage):
 
 
 class PersonView(_OneEntry):
-    rule = "programme.change_person"
+    rule = "programme.edit_person"
 
     def find(self, **kwargs: Any) -> Person | None:
         return programme_selectors.directory_person(series_ids=self.scope(), person_id=kwargs["person_id"])
@@ -155,7 +155,7 @@ def _save_person(request: HttpRequest, form: PersonForm) -> bool:
 
 
 class OrganisationView(_OneEntry):
-    rule = "programme.change_organisation"
+    rule = "programme.edit_organisation"
 
     def find(self, **kwargs: Any) -> Organisation | None:
         return programme_selectors.directory_organisation(series_ids=self.scope(), organisation_id=kwargs["organisation_id"])
