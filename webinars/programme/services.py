@@ -16,9 +16,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from i18nfield.fields import I18nField
 
 from webinars.audit.services import log_action
 from webinars.core.errors import Conflict, DomainError
+from webinars.core.i18n import LazyI18nString
 from webinars.core.images import LOGO_BOX, PHOTO_BOX, image_shrink
 from webinars.core.languages import CONTENT_LANGUAGE_CODES
 from webinars.core.rich_text import markdown_per_language
@@ -154,9 +156,20 @@ def _changed_fields(stored: dict[str, Any] | None, obj: models.Model) -> list[st
     for model_field in obj._meta.concrete_fields:
         if model_field.attname in ("updated_at", "ends_at") or model_field.attname not in stored:
             continue
-        if model_field.get_prep_value(getattr(obj, model_field.attname)) != model_field.get_prep_value(stored[model_field.attname]):
+        if _comparable(model_field, getattr(obj, model_field.attname)) != _comparable(model_field, stored[model_field.attname]):
             changed.append(model_field.name)
     return changed
+
+
+def _comparable(model_field: Any, value: Any) -> Any:
+    """A value as stored, with the empty languages of a translatable text dropped."""
+    if isinstance(value, LazyI18nString):
+        value = value.data if isinstance(value.data, dict) else ({"": value.data} if value.data else {})
+    if isinstance(value, dict):
+        return {lang: text for lang, text in value.items() if text}
+    if value in ("", None) and isinstance(model_field, I18nField):
+        return {}
+    return model_field.get_prep_value(value)
 
 
 def _describe(obj: models.Model, description_markdown: dict[str, str] | None, *, field_name: str = "description") -> None:
