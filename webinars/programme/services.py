@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from i18nfield.fields import I18nField
+from i18nfield.fields import I18nFieldMixin
 
 from webinars.audit.services import log_action
 from webinars.core.errors import Conflict, DomainError
@@ -167,7 +167,7 @@ def _comparable(model_field: Any, value: Any) -> Any:
         value = value.data if isinstance(value.data, dict) else ({"": value.data} if value.data else {})
     if isinstance(value, dict):
         return {lang: text for lang, text in value.items() if text}
-    if value in ("", None) and isinstance(model_field, I18nField):
+    if value in ("", None) and isinstance(model_field, I18nFieldMixin):
         return {}
     return model_field.get_prep_value(value)
 
