@@ -47,7 +47,7 @@ def test_create_a_webinar_from_the_dashboard_with_the_series_preselected(signed_
     assert response.status_code == 302 and response["Location"] == f"/organise/webinars/{webinar.pk}/edit/"
     assert webinar.status == Webinar.Status.DRAFT and webinar.capacity == 30
     assert webinar.starts_at == dt.datetime(2031, 5, 12, 10, 0, tzinfo=dt.UTC)  # 15:00 in Almaty
-    assert "<h3>План</h3>" in webinar.description.data["ru"] and "onerror" not in webinar.description.data["ru"]
+    assert "<h2>План</h2>" in webinar.description.data["ru"] and "onerror" not in webinar.description.data["ru"]
     assert [str(s.person) for s in webinar.speakers.all()] == ["Ануш Петросян"]
     page = client.get(response["Location"]).content.decode()
     assert "Draft saved" in page and f'href="/w/{webinar.pk}/preview/"' in page

@@ -3,7 +3,8 @@
 Organisers type Markdown (headings, lists, links, emphasis; raw HTML is allowed by Markdown
 and then cleaned): the text is rendered with Python-Markdown and sanitised with nh3 by the
 same rules as every rich text (:func:`webinars.core.i18n.sanitize_html`). The page's own
-``<h1>`` is the title, so ``#`` headings become ``<h2>`` and deeper ones stop at ``<h4>``.
+``<h1>`` is the title, so the text's top heading becomes ``<h2>`` (whether typed ``#`` or
+``##``: headings must not skip a level) and deeper ones follow, down to ``<h4>``.
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ import markdown
 from .i18n import LazyI18nString, sanitize_html
 
 _HEADING = re.compile(r"<(/?)h([1-6])(\s|>)")
+_HEADING_OPEN = re.compile(r"<h([1-6])[\s>]")
 
 
-def _shift_heading(match: re.Match[str]) -> str:
-    level = min(int(match.group(2)) + 1, 4)
-    return f"<{match.group(1)}h{level}{match.group(3)}"
+def _headings_from_h2(html: str) -> str:
+    """Move every heading so that the text's top level is ``<h2>`` (levels below kept, up to ``<h4>``)."""
+    levels = [int(level) for level in _HEADING_OPEN.findall(html)]
+    if not levels:
+        return html
+    shift = 2 - min(levels)
+
+    def moved(match: re.Match[str]) -> str:
+        level = max(2, min(int(match.group(2)) + shift, 4))
+        return f"<{match.group(1)}h{level}{match.group(3)}"
+
+    return _HEADING.sub(moved, html)
 
 
 def markdown_to_html(text: str) -> str:
@@ -28,7 +39,7 @@ def markdown_to_html(text: str) -> str:
     if not text or not text.strip():
         return ""
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-    return sanitize_html(_HEADING.sub(_shift_heading, html))
+    return sanitize_html(_headings_from_h2(html))
 
 
 def _as_dict(value: Any) -> dict[str, str]:
