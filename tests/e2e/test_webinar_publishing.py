@@ -105,3 +105,46 @@ def test_create_preview_and_publish_a_webinar_within_six_clicks(site, new_contex
     public = page.goto(webinar.get_absolute_url())
     assert public is not None and public.status == 200
     print(f"\n{language}: {clicks} clicks from the dashboard; pages checked with axe: {len(visited)}")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_content_pages_are_axe_clean_without_sideways_scroll(site, new_context, language):
+    from tests.factories import WebinarSpeakerFactory
+
+    series = Series.objects.get(slug="museum-webinars-central-asia-south-caucasus")
+    owner = UserFactory(username="owner@example.org", email="owner@example.org")
+    SeriesRole.objects.create(series=series, user=owner, role=SeriesRole.Role.OWNER)
+    webinar = Webinar.objects.filter(series=series, status=Webinar.Status.PUBLISHED).first()
+    person = WebinarSpeakerFactory(webinar=webinar).person
+    pages = [
+        "/organise/series/new/",
+        f"/organise/series/{series.pk}/settings/",
+        f"/organise/series/{series.pk}/webinars/new/",
+        f"/organise/webinars/{webinar.pk}/edit/",
+        f"/organise/webinars/{webinar.pk}/status/cancel/",
+        f"/organise/webinars/{webinar.pk}/duplicate/",
+        "/organise/people/",
+        f"/organise/people/{person.pk}/",
+        f"/organise/people/{person.pk}/edit/",
+        "/organise/people/new/",
+        f"/organise/organisations/{series.organiser_id}/",
+        f"/organise/organisations/{series.organiser_id}/edit/",
+    ]
+    context = new_context(lang=language, tz="Asia/Almaty", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/organise/login/")
+    page.fill("#id_username", "owner@example.org")
+    page.fill("#id_password", "pw")
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/organise/$"))
+    visited: list[str] = []
+    for url in pages:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        check_page(page, visited)
+    narrow = new_context(lang=language, tz="Asia/Almaty", viewport={"width": 375, "height": 800})
+    narrow.add_cookies(context.cookies())
+    small = narrow.new_page()
+    for url in (pages[1], pages[3], pages[6]):
+        small.goto(url)
+        assert small.evaluate("document.documentElement.scrollWidth") <= 375, f"sideways scroll at 375 px on {url}"

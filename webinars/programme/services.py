@@ -201,14 +201,14 @@ def _speakers_replace(webinar: Webinar, speakers: Iterable[SpeakerRow], actor: A
     for row in speakers:
         person = row.person
         if person is None and row.new_person_name.strip():
-            person = Person(name={webinar.original_language or "en": row.new_person_name.strip()}, added_for_series=webinar.series)  # type: ignore[misc]
+            person = Person(name={webinar.original_language or "en": row.new_person_name.strip()}, added_for_series=webinar.series)
             _person_slug(person)
             person.save()
             log_action("person.created", actor=actor, obj=person, series=webinar.series_id)
         if person is None or person.pk in seen:
             continue
         seen.add(person.pk)
-        rows.append(WebinarSpeaker(webinar=webinar, person=person, role=row.role, order=row.order))  # type: ignore[misc]
+        rows.append(WebinarSpeaker(webinar=webinar, person=person, role=row.role, order=row.order))
     webinar.speakers.all().delete()
     WebinarSpeaker.objects.bulk_create(rows)
 
@@ -216,8 +216,7 @@ def _speakers_replace(webinar: Webinar, speakers: Iterable[SpeakerRow], actor: A
 def _links_replace(webinar: Webinar, links: Iterable[LinkRow]) -> None:
     webinar.links.all().delete()
     WebinarLink.objects.bulk_create(
-        WebinarLink(webinar=webinar, title=row.title, url=row.url, language=row.language, order=row.order)  # type: ignore[misc]
-        for row in links
+        WebinarLink(webinar=webinar, title=row.title, url=row.url, language=row.language, order=row.order) for row in links
     )
 
 
@@ -422,9 +421,9 @@ def person_save(
     _person_slug(person)
     if photo is not None:
         small = image_shrink(photo, box=PHOTO_BOX)
-        person.photo.save(small.name, small, save=False)
+        person.photo.save(small.name or "photo.webp", small, save=False)
     elif remove_photo:
-        person.photo = None  # type: ignore[assignment]
+        person.photo = None
     person.save()
     log_action("person.created" if created else "person.changed", actor=actor, obj=person, series=person.added_for_series_id)
     return person
@@ -450,9 +449,9 @@ def organisation_save(*, organisation: Organisation, actor: Any, logo: Any = Non
     _organisation_slug(organisation)
     if logo is not None:
         small = image_shrink(logo, box=LOGO_BOX)
-        organisation.logo.save(small.name, small, save=False)
+        organisation.logo.save(small.name or "logo.webp", small, save=False)
     elif remove_logo:
-        organisation.logo = None  # type: ignore[assignment]
+        organisation.logo = None
     organisation.save()
     action = "organisation.created" if created else "organisation.changed"
     log_action(action, actor=actor, obj=organisation, series=organisation.added_for_series_id)
