@@ -239,3 +239,25 @@ def test_an_editor_of_b_may_not_pick_series_a_for_a_new_webinar(signed_in, world
     choice = client.get("/organise/webinars/new/").content.decode()
     assert "Series A" in choice and "Series B" in choice
     assert client.get(f"/organise/webinars/new/?series={world['b'].pk}")["Location"].endswith(f"/series/{world['b'].pk}/webinars/new/")
+
+
+def test_settings_and_form_pages_cost_the_same_with_more_webinars_and_partners(
+    signed_in, world, django_assert_num_queries, django_assert_max_num_queries
+):
+    from tests.factories import OrganisationFactory
+
+    client = signed_in("owner_a")
+    pages = [f"/organise/series/{world['a'].pk}/settings/", f"/organise/series/{world['a'].pk}/webinars/new/", "/organise/series/new/"]
+    counts = {}
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(40) as first:
+            client.get(url)
+        counts[url] = len(first.captured_queries)
+    for _ in range(3):
+        WebinarFactory(series=world["a"])
+        world["a"].partners.add(OrganisationFactory())
+        PersonFactory()
+    for url in pages:
+        with django_assert_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
