@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from webinars.api.urls import api
+from webinars.core.media import media_image
 from webinars.public import views as public_views
 from webinars.public.feeds import UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
@@ -23,3 +25,5 @@ urlpatterns = [
     path("-/hello", public_views.hello, name="hello"),
     path("admin/", admin.site.urls),
 ]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(path(settings.MEDIA_URL.strip("/") + "/<path:path>", media_image, name="media"))

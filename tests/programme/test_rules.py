@@ -45,7 +45,7 @@ LEAST_ROLE = {
     "reports.view_reports": Role.VIEWER,
 }
 RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
-SUPERUSER_ONLY = ["programme.add_series", "programme.delete_series", "programme.grant_any_role"]
+SUPERUSER_ONLY = ["programme.delete_series", "programme.grant_any_role"]
 
 
 @pytest.fixture
@@ -147,3 +147,9 @@ def test_granting_and_revoking_a_role_through_the_services(world, django_user_mo
     assert services.series_role_revoke(series=a, user=user, actor=actor)
     assert not may(user, "programme.view_series", a)
     assert not services.series_role_revoke(series=a, user=user, actor=actor)
+
+
+def test_owners_of_a_series_and_superusers_may_start_a_series(world):
+    users = world["users"]
+    assert may(users["superuser"], "programme.add_series") and may(users["owner-a"], "programme.add_series")
+    assert not any(may(users[name], "programme.add_series") for name in ("editor-a", "viewer-a", "editor-b", "nobody", "inactive-owner-a"))

@@ -39,6 +39,7 @@ ACTIONS: dict[str, Any] = {
     "webinar.capacity_changed": _("Capacity changed from %(from)s to %(to)s"),
     "webinar.message_sent": _("Message sent to confirmed registrants: %(count)s"),
     "webinar.recording_announced": _("Recording announced to registrants: %(count)s"),
+    "webinar.duplicated": _("Webinar created as a copy of another webinar"),
     "series.created": _("Series created"),
     "series.changed": _("Series settings changed"),
     "series.role_granted": _("Role %(role)s given to %(user)s"),
@@ -46,6 +47,11 @@ ACTIONS: dict[str, Any] = {
     "series.role_revoked": _("Role of %(user)s removed"),
     "series.member_invited": _("%(user)s invited as %(role)s"),
     "series.member_added": _("%(user)s added as %(role)s from the command line"),
+    # people and organisations
+    "person.created": _("Person added to the directory"),
+    "person.changed": _("Person's profile changed"),
+    "organisation.created": _("Organisation added to the directory"),
+    "organisation.changed": _("Organisation changed"),
     # attendance
     "attendance.imported": _("Attendance report imported (people: %(people)s, attended: %(attended)s)"),
     "attendance.attendee_linked": _("Attendance linked to this registration by an organiser (%(minutes)s min)"),

@@ -111,3 +111,52 @@ def validate_time_zone(value: str) -> None:
 
     if parse_time_zone(value) is None:
         raise ValidationError(_("“%(zone)s” is not a known time zone; use a name such as Asia/Almaty."), params={"zone": value})
+
+
+# -- the organisers' zone select (names with the localised city and the offset in force) --------
+
+# Canonical zones live under these areas; the aliases (US/Eastern, Etc/GMT+5, Asia/Calcutta...)
+# stay valid values but are not offered.
+_ZONE_AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+_LEGACY_NAMES = frozenset({"Asia/Calcutta", "Asia/Katmandu", "Asia/Rangoon", "Asia/Saigon", "Europe/Kiev", "America/Buenos_Aires"})
+
+
+def zone_select_label(zone_name: str, language: str, *, now: dt.datetime | None = None) -> str:
+    """ "Asia/Almaty" in Russian -> "Алматы · UTC+5 · Asia/Almaty": the city in the language (CLDR
+    through Babel, as ``zone_label``), the offset in force now, and the name stored (organisers
+    pick a zone by any of the three)."""
+    if zone_name == "UTC":
+        return "UTC"
+    offset = utc_offset_label(now or dt.datetime.now(dt.UTC), get_zone(zone_name))
+    return f"{city_name(zone_name, language)} · {offset} · {zone_name}"
+
+
+def _offered_zones() -> list[str]:
+    others = sorted(
+        zone
+        for zone in available_time_zones()
+        if zone.split("/", 1)[0] in _ZONE_AREAS and zone not in _LEGACY_NAMES and zone not in REGION_TIME_ZONES
+    )
+    return [*REGION_TIME_ZONES, *others]
+
+
+@lru_cache(maxsize=8)
+def _zone_choices(language: str, hour: int) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    from django.utils.translation import gettext, override
+
+    now = dt.datetime.fromtimestamp(hour * 3600, dt.UTC)
+    region = tuple((zone, zone_select_label(zone, language, now=now)) for zone in REGION_TIME_ZONES)
+    others = tuple((zone, zone_select_label(zone, language, now=now)) for zone in _offered_zones()[len(REGION_TIME_ZONES) :])
+    with override(language):
+        return ((gettext("Zones of the region"), region), (gettext("All zones"), others))
+
+
+def zone_choices(language: str, *, current: str | None = None) -> list[tuple[str, object]]:
+    """Grouped choices for a zone ``<select>``: the region's zones first, then every canonical
+    zone, each labelled by :func:`zone_label` (offsets as of this hour). ``current`` is added
+    when it is a valid name not otherwise offered (an alias typed in the admin)."""
+    hour = int(dt.datetime.now(dt.UTC).timestamp() // 3600)
+    choices: list[tuple[str, object]] = [(group, list(items)) for group, items in _zone_choices(language, hour)]
+    if current and parse_time_zone(current) is not None and current not in _offered_zones():
+        choices.insert(0, (current, zone_select_label(current, language)))
+    return choices

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import attendance, auth, certificates, dashboard, feedback, reports, series, webinar
+from .views import attendance, auth, certificates, dashboard, feedback, people, reports, series, series_settings, webinar, webinar_edit
 
 app_name = "organise"
 
@@ -43,4 +43,20 @@ urlpatterns = [
     path("webinars/<int:webinar_id>/report/", reports.WebinarReportView.as_view(), name="webinar_report"),
     path("series/<int:series_id>/report/", reports.SeriesReportView.as_view(), name="series_report"),
     path("webinars/<int:webinar_id>/name-corrections/<int:pk>/", certificates.NameCorrectionView.as_view(), name="webinar_name_correction"),
+    # series settings and webinar editing (ws-content)
+    path("series/new/", series_settings.SeriesCreateView.as_view(), name="series_create"),
+    path("series/<int:series_id>/settings/", series_settings.SeriesEditView.as_view(), name="series_edit"),
+    path("webinars/new/", webinar_edit.NewWebinarView.as_view(), name="webinar_new"),
+    path("series/<int:series_id>/webinars/new/", webinar_edit.WebinarCreateView.as_view(), name="webinar_create"),
+    path("webinars/<int:webinar_id>/edit/", webinar_edit.WebinarEditView.as_view(), name="webinar_edit"),
+    path("webinars/<int:webinar_id>/status/<slug:action>/", webinar_edit.WebinarStatusView.as_view(), name="webinar_status"),
+    path("webinars/<int:webinar_id>/duplicate/", webinar_edit.WebinarDuplicateView.as_view(), name="webinar_duplicate"),
+    # people and organisations (ws-content)
+    path("people/", people.DirectoryView.as_view(), name="people"),
+    path("people/new/", people.PersonCreateView.as_view(), name="person_create"),
+    path("people/<int:person_id>/", people.PersonView.as_view(), name="person"),
+    path("people/<int:person_id>/edit/", people.PersonEditView.as_view(), name="person_edit"),
+    path("organisations/new/", people.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisations/<int:organisation_id>/", people.OrganisationView.as_view(), name="organisation"),
+    path("organisations/<int:organisation_id>/edit/", people.OrganisationEditView.as_view(), name="organisation_edit"),
 ]

@@ -25,7 +25,12 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     website = models.URLField(_("web address"), blank=True)
+    address = ContentTextField(_("address"), blank=True, default="", help_text=_("Postal address, as the organisation writes it."))
     original_language = models.CharField(_("original language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
+    # The series an organiser added it for: it is in that series' directory before it organises or partners anything.
+    added_for_series = models.ForeignKey(
+        "Series", verbose_name=_("added for the series"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -42,9 +47,14 @@ class Person(models.Model):
     name = ContentCharField(_("name"), help_text=_("As the person writes it, in each script."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     bio = RichContentField(_("biography"), blank=True, default="")
+    bio_source = ContentTextField(_("biography (Markdown)"), blank=True, default="")
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
     affiliation = ContentCharField(_("affiliation"), blank=True, default="")
     original_language = models.CharField(_("original language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
+    # The series an organiser added the person for: in that series' directory before their first talk.
+    added_for_series = models.ForeignKey(
+        "Series", verbose_name=_("added for the series"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -62,11 +72,17 @@ def default_reminder_hours() -> list[int]:
     return [24, 1]
 
 
+def default_content_languages() -> list[str]:
+    return ["en", "ru"]
+
+
 class Series(models.Model):
     title = ContentCharField(_("title"))
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = ContentTextField(_("summary"), blank=True, default="", help_text=_("One or two sentences for lists and feeds."))
     description = RichContentField(_("description"), blank=True, default="")
+    # What the organiser typed (Markdown); ``description`` holds its sanitised HTML for the pages.
+    description_source = ContentTextField(_("description (Markdown)"), blank=True, default="")
     organiser = models.ForeignKey(Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="organised_series")
     contact_email = models.EmailField(
         _("contact e-mail"),
@@ -81,6 +97,12 @@ class Series(models.Model):
         _("organiser's time zone"), max_length=TIME_ZONE_MAX_LENGTH, default="Asia/Almaty", validators=[validate_time_zone]
     )
     original_language = models.CharField(_("original language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")
+    content_languages = models.JSONField(
+        _("content languages"),
+        default=default_content_languages,
+        blank=True,
+        help_text=_("The languages the series writes its content in; forms show these first."),
+    )
     is_sample = models.BooleanField(
         _("sample series"), default=False, help_text=_("Shown with a 'sample' label: demonstration content, not real events.")
     )
@@ -178,6 +200,8 @@ class Webinar(models.Model):
     slug = models.SlugField(_("slug"), max_length=160)
     summary = ContentTextField(_("summary"), blank=True, default="")
     description = RichContentField(_("description"), blank=True, default="")
+    # What the organiser typed (Markdown); ``description`` holds its sanitised HTML for the pages.
+    description_source = ContentTextField(_("description (Markdown)"), blank=True, default="")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     start_date = models.DateField(_("date"), help_text=_("The date in the organiser's time zone."))
     starts_at = models.DateTimeField(

@@ -22,7 +22,7 @@ from typing import Any
 
 import rules
 
-from .models import Series, SeriesRole
+from .models import Organisation, Person, Series, SeriesRole, Webinar
 
 ROLES_ATTR = "_mw_series_roles"
 
@@ -126,10 +126,49 @@ add_series_perm("programme.add_webinar", Role.EDITOR)
 add_series_perm("programme.change_webinar", Role.EDITOR)  # content, speakers, links, publishing
 add_series_perm("programme.delete_webinar", Role.OWNER)
 # People and organisations are shared by every series: an editor of any series may look
-# them up (to pick speakers and partners) and add a speaker; changing an existing one, which
-# every series shows, stays a Django model permission ("Can change person", ...).
+# them up (to pick speakers and partners) and add one; they may change those of their own
+# series (see ``directory_series_ids``), which every series using them then shows.
 add_series_perm("programme.pick_people", Role.EDITOR)
-superuser_only("programme.add_series")
+
+
+def directory_series_ids(obj: Any) -> set[int]:
+    """The series a person or organisation belongs to: the one it was added for, those whose
+    webinars it spoke at (a person) or that it organises or partners (an organisation).
+    Read once per object and memoised on it."""
+    found = getattr(obj, "_mw_directory_series", None)
+    if found is not None:
+        return found
+    found = {obj.added_for_series_id} if getattr(obj, "added_for_series_id", None) else set()
+    if isinstance(obj, Person) and obj.pk:
+        found |= set(Webinar.objects.filter(speakers__person=obj).values_list("series_id", flat=True))
+    elif isinstance(obj, Organisation) and obj.pk:
+        found |= set(Series.objects.filter(organiser=obj).values_list("pk", flat=True))
+        found |= set(Series.objects.filter(partners=obj).values_list("pk", flat=True))
+        found |= set(Webinar.objects.filter(partners=obj).values_list("series_id", flat=True))
+    obj._mw_directory_series = found
+    return found
+
+
+@rules.predicate
+def edits_a_series_of(user: Any, obj: Any = None) -> bool:
+    """An editor (or owner) of one of the series ``obj`` belongs to (``directory_series_ids``)."""
+    if obj is None:
+        return role_level(user) >= LEVELS[Role.EDITOR]
+    roles = series_roles(user)
+    return any(LEVELS.get(roles.get(pk, ""), 0) >= LEVELS[Role.EDITOR] for pk in directory_series_ids(obj))
+
+
+@rules.predicate
+def owns_a_series(user: Any) -> bool:
+    return role_level(user) >= LEVELS[Role.OWNER]
+
+
+# Named "edit_", not "change_": "programme.change_person" is also Django's model permission,
+# which the admin (the superusers' console) keeps using.
+rules.set_perm("programme.edit_person", is_active_superuser | edits_a_series_of)
+rules.set_perm("programme.edit_organisation", is_active_superuser | edits_a_series_of)
+# Owners of a series may start another one (and become its owner); superusers may too.
+rules.set_perm("programme.add_series", is_active_superuser | owns_a_series)
 superuser_only("programme.delete_series")
 superuser_only("programme.grant_any_role")
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import rules as series_rules
-from .models import Person, Series, SeriesSlug, Webinar, WebinarSlug, WebinarSpeaker
+from .models import Organisation, Person, Series, SeriesSlug, Webinar, WebinarSlug, WebinarSpeaker
 
 LIST_RELATED = ("series",)
 
@@ -186,3 +186,92 @@ def workspace_webinars(*, series_ids: list[int], now: dt.datetime | None = None)
 def drafts_without_time(*, series_ids: list[int]) -> QuerySet[Webinar]:
     """Drafts whose start time is not announced yet (the dashboard asks for one)."""
     return Webinar.objects.filter(series_id__in=series_ids, status=Webinar.Status.DRAFT, starts_at__isnull=True).select_related("series")
+
+
+# -- the workspace's directory of people and organisations --------------------------------------
+
+
+def _scope(series_ids: list[int] | None, *paths: str) -> Q:
+    """Rows linked to these series through any of ``paths`` (None: every row, for superusers)."""
+    if series_ids is None:
+        return Q()
+    found = Q()
+    for path in paths:
+        found |= Q(**{f"{path}__in": series_ids})
+    return found
+
+
+PERSON_SERIES_PATHS = ("added_for_series", "talks__webinar__series")
+ORGANISATION_SERIES_PATHS = ("added_for_series", "organised_series", "partner_series", "partner_webinars__series")
+
+
+def directory_scope(user: Any) -> list[int] | None:
+    """The series whose directory ``user`` sees (any role); None for a superuser (everything)."""
+    if series_rules.is_active_superuser(user):
+        return None
+    return sorted(series_rules.series_roles(user))
+
+
+def directory_people(*, series_ids: list[int] | None) -> QuerySet[Person]:
+    """Speakers of these series (and people added for them), with how many webinars each spoke at."""
+    ids = Person.objects.filter(_scope(series_ids, *PERSON_SERIES_PATHS)).values("pk")
+    return Person.objects.filter(pk__in=ids).annotate(talk_count=Count("talks", distinct=True)).order_by("slug")
+
+
+def directory_organisations(*, series_ids: list[int] | None) -> QuerySet[Organisation]:
+    """Organisers and partners of these series and their webinars (and organisations added for them)."""
+    ids = Organisation.objects.filter(_scope(series_ids, *ORGANISATION_SERIES_PATHS)).values("pk")
+    return (
+        Organisation.objects.filter(pk__in=ids)
+        .annotate(series_count=Count("organised_series", distinct=True), partner_count=Count("partner_webinars", distinct=True))
+        .order_by("slug")
+    )
+
+
+def directory_person(*, series_ids: list[int] | None, person_id: int) -> Person | None:
+    return directory_people(series_ids=series_ids).select_related("added_for_series").filter(pk=person_id).first()
+
+
+def directory_organisation(*, series_ids: list[int] | None, organisation_id: int) -> Organisation | None:
+    return directory_organisations(series_ids=series_ids).select_related("added_for_series").filter(pk=organisation_id).first()
+
+
+def person_talks_in(*, person: Person, series_ids: list[int] | None) -> QuerySet[WebinarSpeaker]:
+    """The webinars (drafts included) of these series where ``person`` spoke, newest first."""
+    talks = WebinarSpeaker.objects.filter(person=person).select_related("webinar", "webinar__series")
+    if series_ids is not None:
+        talks = talks.filter(webinar__series_id__in=series_ids)
+    return talks.order_by("-webinar__start_date", "-webinar__id")
+
+
+def organisation_involvement(*, organisation: Organisation, series_ids: list[int] | None) -> dict[str, list[Any]]:
+    """The series it organises or partners and the webinars it partners, within these series."""
+    series = Series.objects.all() if series_ids is None else Series.objects.filter(pk__in=series_ids)
+    webinars = Webinar.objects.filter(partners=organisation).select_related("series").order_by("-start_date", "-id")
+    if series_ids is not None:
+        webinars = webinars.filter(series_id__in=series_ids)
+    return {
+        "organised": list(series.filter(organiser=organisation).order_by("slug")),
+        "partnered": list(series.filter(partners=organisation).order_by("slug")),
+        "webinars": list(webinars),
+    }
+
+
+def organisation_choices() -> QuerySet[Organisation]:
+    """Every organisation, to pick an organiser or partners from (the directory is shared)."""
+    return Organisation.objects.order_by("slug")
+
+
+def person_choices() -> QuerySet[Person]:
+    """Every person, to pick a speaker from."""
+    return Person.objects.order_by("slug")
+
+
+def webinar_for_editing(*, webinar_id: int) -> Webinar | None:
+    """A webinar with what its edit form shows: series, partners, speakers (with people), links."""
+    return (
+        Webinar.objects.select_related("series", "series__organiser")
+        .prefetch_related("partners", Prefetch("speakers", queryset=WebinarSpeaker.objects.select_related("person")), "links")
+        .filter(pk=webinar_id)
+        .first()
+    )

@@ -295,7 +295,8 @@ def webinar_capacity_change(*, webinar: Webinar, capacity: int | None, actor=Non
             locked.save(update_fields=["capacity", "updated_at"])
             log_action("webinar.capacity_changed", actor=actor, obj=locked, data={"from": before, "to": capacity})
             promoted = _promote_waitlisted(locked, now=now)
-        webinar.capacity = capacity
+        # The caller's object follows (a form that checks for concurrent edits compares updated_at).
+        webinar.capacity, webinar.updated_at = locked.capacity, locked.updated_at
         return promoted
 
 

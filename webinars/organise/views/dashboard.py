@@ -15,4 +15,5 @@ class DashboardView(OrganiseView):
     permission = "programme.view_series"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return render(request, "organise/dashboard.html", {"board": dashboard_for(request.user), "view": self})
+        context = {"board": dashboard_for(request.user), "view": self, "may_add_webinar": self.may("programme.add_webinar")}
+        return render(request, "organise/dashboard.html", context)
