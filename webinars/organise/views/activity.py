@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 
 from webinars.audit.display import describe, details
 from webinars.audit.selectors import series_activity
 from webinars.programme.models import Webinar
+from webinars.registrations.models import Registration
 from webinars.team import selectors as team_selectors
 
 from ..forms.team import ActivityFilterForm
@@ -42,4 +44,5 @@ class SeriesActivityView(SeriesSectionView):
             page=page,
             older=len(found) > PER_PAGE,
             query=query.urlencode(),
+            registration_type_id=ContentType.objects.get_for_model(Registration).pk,
         )
