@@ -180,7 +180,7 @@ def webinar_recording_set(*, webinar: Webinar, url: str, actor: Any = None) -> W
             URLValidator(schemes=["https", "http"])(url)
         except ValidationError:
             raise DomainError(_("Enter the full address of the recording, starting with https://."), field="recording_url") from None
-        if len(url) > Webinar._meta.get_field("recording_url").max_length:
+        if len(url) > (Webinar._meta.get_field("recording_url").max_length or 500):
             raise DomainError(_("This address is too long."), field="recording_url")
     if url != webinar.recording_url:
         webinar.recording_url = url

@@ -217,8 +217,8 @@ TABLE_SORTS: dict[str, tuple[str, ...]] = {
     "status": ("status", "created_at", "id"),
     "country": ("country", "created_at", "id"),
 }
-TABLE_COLUMNS = ("pk", "uuid", "name", "email", "status", "country", "city", "organisation", "institution_type", "language")
-TABLE_COLUMNS += ("created_at", "erased_at", "webinar_id", "booking_id")
+TABLE_COLUMNS: tuple[str, ...] = ("pk", "uuid", "name", "email", "status", "country", "city", "organisation", "institution_type")
+TABLE_COLUMNS += ("language", "created_at", "erased_at", "webinar_id", "booking_id")
 
 
 @dataclass
