@@ -38,18 +38,26 @@ class RegistrationFilterForm(forms.Form):
         label=_("Search"), required=False, max_length=200, help_text=_("Name, e-mail, organisation or city, in any script.")
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Registration.Status.choices])
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    # Offered: the countries and languages that occur (``narrow_choices``); accepted: any known code.
+    country = forms.CharField(label=_("Country"), required=False, max_length=2, widget=forms.Select)
     institution_type = forms.ChoiceField(
         label=_("Institution type"), required=False, choices=[("", _("All types")), *InstitutionType.choices]
     )
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    language = forms.CharField(label=_("Language"), required=False, max_length=8, widget=forms.Select)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(SORT_LABELS.items()))
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *countries]
-        self.fields["language"].choices = [("", _("All languages")), *CONTENT_LANGUAGES]
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].upper()
+        if code and not countries.alpha2(code):
+            raise forms.ValidationError(_("Select a valid choice."))
+        return code
+
+    def clean_language(self) -> str:
+        code = self.cleaned_data["language"]
+        if code and code not in dict(CONTENT_LANGUAGES):
+            raise forms.ValidationError(_("Select a valid choice."))
+        return code
 
     def filters(self) -> RegistrationFilter:
         """The filters asked for; a value that is not valid is dropped (the table still shows)."""
@@ -69,16 +77,14 @@ class RegistrationFilterForm(forms.Form):
 
     def narrow_choices(self, *, countries_present: list[str], languages_present: list[str]) -> None:
         """Offer only the countries and languages that occur (and keep the chosen one)."""
-        chosen_country = self.data.get("country", "")
-        names = dict(countries)
-        self.fields["country"].choices = [("", _("All countries"))] + sorted(
-            ((code, names.get(code, code)) for code in {*countries_present, *([chosen_country] if chosen_country in names else [])}),
-            key=lambda pair: str(pair[1]),
-        )
-        chosen_language = self.data.get("language", "")
+        chosen_country = self.cleaned_data.get("country", "")
+        present_countries = {*countries_present, *([chosen_country] if chosen_country else [])}
+        named = sorted(((code, countries.name(code) or code) for code in present_countries), key=lambda pair: str(pair[1]))
+        self.fields["country"].widget.choices = [("", _("All countries")), *named]
+        chosen_language = self.cleaned_data.get("language", "")
         known = dict(CONTENT_LANGUAGES)
-        present = {*languages_present, *([chosen_language] if chosen_language in known else [])}
-        self.fields["language"].choices = [("", _("All languages"))] + [(code, known.get(code, code)) for code in sorted(present)]
+        present = {*languages_present, *([chosen_language] if chosen_language else [])}
+        self.fields["language"].widget.choices = [("", _("All languages"))] + [(code, known.get(code, code)) for code in sorted(present)]
 
 
 class RegistrationActionForm(forms.Form):

@@ -26,12 +26,13 @@ from .webinar import WebinarSectionView
 PER_PAGE = 50
 
 
-def row_actions(registration: Registration) -> list[tuple[str, Any]]:
+def row_actions(registration: Registration, labels: dict[str, str] | None = None) -> list[tuple[str, Any]]:
     """The actions a row offers (those whose service accepts its status), as (action, label)."""
     if registration.erased_at is not None:
         return []
+    labels = labels or {action: str(label) for action, label in ACTION_LABELS.items()}
     found = [
-        (action, ACTION_LABELS[action])
+        (action, labels[action])
         for action, (statuses, _operation) in registration_services.BULK_ACTIONS.items()
         if registration.status in statuses
     ]
@@ -68,6 +69,7 @@ class WebinarRegistrationsView(RegistrationsSectionView):
         filters = form.filters()
         table = registration_selectors.registration_table(webinar=self.webinar, filters=filters, page=form.page_number(), per_page=PER_PAGE)
         form.narrow_choices(countries_present=table.countries, languages_present=table.languages)
+        labels = {action: str(label) for action, label in ACTION_LABELS.items()}  # translated once, not per row
         query = request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
@@ -77,10 +79,11 @@ class WebinarRegistrationsView(RegistrationsSectionView):
             form=form,
             filters=filters,
             table=table,
-            rows=[(registration, row_actions(registration)) for registration in table.rows],
+            rows=[(registration, row_actions(registration, labels)) for registration in table.rows],
             query=query.urlencode(),
             sort_query=sort_query.urlencode(),
             here=request.get_full_path(),
+            list_url=self.list_url(),
             bulk_actions=list(ACTION_LABELS.items()),
             may_change=self.may("registrations.change_registration"),
             may_export=self.may("registrations.export_registrations"),
