@@ -390,6 +390,13 @@ def matching(bench: Bench) -> list[Row]:
     ]
 
 
+@benchmark("organise-table", "organisers' registrations table of a webinar with 10,000 registrations, server time (target < 300 ms)")
+def organise_table(bench: Bench) -> list[Row]:
+    from bench import organise
+
+    return organise.run(Row)
+
+
 def summarise(runs: list[WrkResult]) -> dict:
     """Medians over repeated wrk runs of one address."""
     rps = statistics.median(r.rps for r in runs)

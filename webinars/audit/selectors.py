@@ -22,13 +22,22 @@ def log_entries_for_objects(model: type[models.Model], object_ids: list[int]) ->
     return LogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).select_related("actor").order_by("created_at", "id")
 
 
-def series_activity(*, series: Any, webinar: Any = None, action_prefix: str | None = None) -> QuerySet[LogEntry]:
-    """Everything done on a series (or one of its webinars), newest first."""
+#: ``actor`` value of ``series_activity`` for what registrants and the system did (no user).
+NO_ACTOR = "none"
+
+
+def series_activity(*, series: Any, webinar: Any = None, action_prefix: str | None = None, actor: Any = None) -> QuerySet[LogEntry]:
+    """Everything done on a series (or one of its webinars, by one user or — ``NO_ACTOR`` — by
+    registrants and the system), newest first."""
     entries = LogEntry.objects.filter(series_id=getattr(series, "pk", series))
     if webinar is not None:
         entries = entries.filter(webinar_id=getattr(webinar, "pk", webinar))
     if action_prefix:
         entries = entries.filter(action__startswith=action_prefix)
+    if actor == NO_ACTOR:
+        entries = entries.filter(actor__isnull=True)
+    elif actor is not None:
+        entries = entries.filter(actor_id=getattr(actor, "pk", actor))
     return entries.select_related("actor", "webinar").order_by("-created_at", "-id")
 
 

@@ -2,7 +2,23 @@
 
 from django.urls import path
 
-from .views import attendance, auth, certificates, dashboard, feedback, people, reports, series, series_settings, webinar, webinar_edit
+from .views import (
+    activity,
+    attendance,
+    auth,
+    certificates,
+    dashboard,
+    feedback,
+    messages,
+    people,
+    registrations,
+    reports,
+    series,
+    series_settings,
+    team,
+    webinar,
+    webinar_edit,
+)
 
 app_name = "organise"
 
@@ -59,4 +75,19 @@ urlpatterns = [
     path("organisations/new/", people.OrganisationCreateView.as_view(), name="organisation_create"),
     path("organisations/<int:organisation_id>/", people.OrganisationView.as_view(), name="organisation"),
     path("organisations/<int:organisation_id>/edit/", people.OrganisationEditView.as_view(), name="organisation_edit"),
+    path("webinars/<int:webinar_id>/registrations/", registrations.WebinarRegistrationsView.as_view(), name="webinar_registrations"),
+    path(
+        "webinars/<int:webinar_id>/registrations/export/",
+        registrations.WebinarRegistrationsExportView.as_view(),
+        name="webinar_registrations_export",
+    ),
+    path(
+        "webinars/<int:webinar_id>/registrations/<int:registration_id>/",
+        registrations.RegistrationDetailView.as_view(),
+        name="webinar_registration",
+    ),
+    path("webinars/<int:webinar_id>/messages/", messages.WebinarMessagesView.as_view(), name="webinar_messages"),
+    path("webinars/<int:webinar_id>/messages/<str:batch>/", messages.WebinarMessageBatchView.as_view(), name="webinar_message_batch"),
+    path("series/<int:series_id>/team/", team.SeriesTeamView.as_view(), name="series_team"),
+    path("series/<int:series_id>/activity/", activity.SeriesActivityView.as_view(), name="series_activity"),
 ]

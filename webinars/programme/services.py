@@ -486,3 +486,24 @@ def series_role_revoke(*, series: Series, user: Any, actor: Any = None) -> bool:
     if deleted:
         log_action("series.role_revoked", actor=actor, obj=series, data={"user": str(user), "user_id": user.pk})
     return bool(deleted)
+
+
+@transaction.atomic
+def webinar_recording_set(*, webinar: Webinar, url: str, actor: Any = None) -> Webinar:
+    """Set (or clear, with "") the address of the webinar's recording; logged when it changes."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+        except ValidationError:
+            raise DomainError(_("Enter the full address of the recording, starting with https://."), field="recording_url") from None
+        if len(url) > (Webinar._meta.get_field("recording_url").max_length or 500):
+            raise DomainError(_("This address is too long."), field="recording_url")
+    if url != webinar.recording_url:
+        webinar.recording_url = url
+        webinar.save(update_fields=["recording_url", "updated_at"])
+        log_action("webinar.changed", actor=actor, obj=webinar, data={"fields": ["recording_url"]})
+    return webinar

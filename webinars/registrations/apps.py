@@ -10,7 +10,7 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from webinars.audit.display import register_labels
 
-        from . import messaging, receivers  # noqa: F401 -- receivers: expiry and reminders on periodic_task
+        from . import broadcasts, messaging, receivers  # noqa: F401 -- receivers: expiry and reminders on periodic_task; broadcasts: audience labels
         from .models import Registration
 
         register_labels("status", Registration.Status)

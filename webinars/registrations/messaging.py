@@ -13,6 +13,7 @@ their own kinds; this module knows nothing about them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from webinars.core.timezones import get_zone, parse_time_zone
 from webinars.mail import services as mail
 from webinars.mail.models import OutgoingMessage
 from webinars.mail.registry import MessageKind, Rendering, register
-from webinars.programme.models import Series
+from webinars.programme.models import Series, Webinar
 
 from .models import Booking, Registration
 
@@ -221,6 +222,41 @@ def _organiser_message(message: OutgoingMessage) -> Rendering:
     return rendering
 
 
+def stand_in(message: OutgoingMessage, *, webinar, language: str, time_zone: str, name: str = "") -> None:
+    """Let ``message`` render for a stand-in registrant of ``webinar`` (a preview, a test to the organiser).
+
+    The stand-in exists only in memory: its links carry fresh random tokens that open nothing,
+    so a preview never shows an organiser a real registrant's self-service or join link.
+    """
+    booking = Booking(uuid=uuid.uuid4(), email=message.to_email, language=language, time_zone=time_zone)
+    registration = Registration(
+        uuid=uuid.uuid4(),
+        webinar=webinar,
+        booking=booking,
+        email=message.to_email,
+        name=name,
+        language=language,
+        time_zone=time_zone,
+        status=Registration.Status.CONFIRMED,
+        join_token=f"preview-{uuid.uuid4().hex}",
+    )
+    message._registrations_subject = (registration, booking)
+
+
+def _test_locale(message: OutgoingMessage) -> tuple[str, dt.tzinfo]:
+    return message.context.get("language") or settings.LANGUAGE_CODE, get_zone(message.context.get("time_zone") or "UTC")
+
+
+def _organiser_message_test(message: OutgoingMessage) -> Rendering:
+    """An organiser's message sent to themselves first, as a registrant in ``context["language"]`` gets it."""
+    webinar = Webinar.objects.select_related("series__organiser").get(pk=message.about_id)
+    language, time_zone = message.context.get("language") or "en", message.context.get("time_zone") or "UTC"
+    stand_in(message, webinar=webinar, language=language, time_zone=time_zone)
+    rendering = _organiser_message(message)
+    rendering.subject = translation.gettext("[Test] %(subject)s") % {"subject": rendering.subject}
+    return rendering
+
+
 SUBJECTS = {
     "confirm_request": gettext_noop("Please confirm your registration"),
     "webinar_cancelled": gettext_noop("Cancelled: {title}"),
@@ -255,3 +291,12 @@ def register_kinds() -> None:
                 build=BUILDERS.get(name, registration_rendering),
             )
         )
+    register(
+        MessageKind(
+            name="organiser_message_test",
+            subject="",
+            template="registrations/email/organiser_message",
+            locale=_test_locale,
+            build=_organiser_message_test,
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from anyascii import anyascii
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -22,6 +23,21 @@ from webinars.programme.models import Series, Webinar
 def new_token() -> str:
     """An unguessable token for links (256 bits)."""
     return secrets.token_urlsafe(32)
+
+
+#: The fields an organiser's search looks in (``Registration.search_key``).
+SEARCHED_FIELDS = ("name", "email", "organisation", "city")
+
+
+def search_text(text: str) -> str:
+    """``text`` as searched: case-folded, plus its Latin transliteration when it differs.
+
+    "Динара Халикова" → "динара халикова dinara khalikova", so a search typed in either
+    script finds it (the database's own case-insensitivity covers ASCII only on SQLite).
+    """
+    folded = " ".join(text.casefold().split())
+    latin = " ".join(anyascii(folded).lower().split())
+    return folded if latin == folded else f"{folded} {latin}"
 
 
 class InstitutionType(models.TextChoices):
@@ -98,6 +114,8 @@ class Registration(models.Model):
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Name, e-mail, organisation and city as searched (``search_text``), kept by ``save``.
+    search_key = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -114,14 +132,29 @@ class Registration(models.Model):
             models.Index(fields=["country", "institution_type", "gender", "language", "status", "webinar"], name="registration_reach"),
             models.Index(Lower("email"), F("webinar"), name="registration_email_webinar"),
             models.Index(fields=["webinar"], condition=Q(erased_at__isnull=False), name="registration_erased"),
+            # The organisers' table of one webinar, in its default order and sorted by name.
+            models.Index(fields=["webinar", "created_at", "id"], name="registration_webinar_created"),
+            models.Index(fields=["webinar", "name", "id"], name="registration_webinar_name"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.webinar}"
 
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.search_key = self.compute_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_key" not in update_fields and set(update_fields) & {*SEARCHED_FIELDS, "erased_at"}:
+            kwargs["update_fields"] = [*update_fields, "search_key"]
+        super().save(*args, **kwargs)
+
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    def compute_search_key(self) -> str:
+        if self.erased_at is not None:
+            return ""
+        return search_text(" ".join(str(getattr(self, name) or "") for name in SEARCHED_FIELDS))
 
 
 class RegistrationQuestion(models.Model):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_noop
 from webinars.audit.selectors import log_entries_for_objects
 from webinars.programme.models import Webinar
 
-from .models import Booking, Registration
+from .models import Booking, Registration, RegistrationQuestion, search_text
 
 MANAGE_SALT = "registrations.manage"
 CONFIRM_SALT = "registrations.confirm"
@@ -263,8 +264,6 @@ def booking_export_data(*, booking: Booking) -> dict:
 
 def registration_counts(*, webinar_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
     """Per webinar: registrations by status and seats taken, in one aggregate query."""
-    from django.db.models import Count
-
     now = now or timezone.now()
     S = Registration.Status
     rows = (
@@ -286,3 +285,188 @@ def registration_counts(*, webinar_ids: list[int], now: dt.datetime | None = Non
         values: dict[str, Any] = dict(row)
         counts[values["webinar_id"]] = {key: int(values[key]) for key in empty}
     return counts
+
+
+# --- the organisers' table of one webinar -------------------------------------------------------
+
+#: Sort keys of the organisers' table → ORDER BY (each ends with the primary key, so pages never overlap).
+TABLE_SORTS: dict[str, tuple[str, ...]] = {
+    "registered": ("created_at", "id"),
+    "-registered": ("-created_at", "-id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "status": ("status", "created_at", "id"),
+    "country": ("country", "created_at", "id"),
+}
+TABLE_COLUMNS: tuple[str, ...] = ("pk", "uuid", "name", "email", "status", "country", "city", "organisation", "institution_type")
+TABLE_COLUMNS += ("language", "created_at", "erased_at", "webinar_id", "booking_id")
+
+
+@dataclass
+class RegistrationFilter:
+    """What the organiser asked the table for (already validated by the interface)."""
+
+    search: str = ""
+    status: str = ""
+    country: str = ""
+    institution_type: str = ""
+    language: str = ""
+    sort: str = "registered"
+
+    def described(self, *, with_search_text: bool = True) -> list[str]:
+        """``["status=confirmed", "search=…"]``: for an export's first line and its log entry."""
+        parts = [f"{name}={value}" for name in ("status", "country", "institution_type", "language") if (value := getattr(self, name))]
+        if self.search:
+            parts.append(f"search={self.search}" if with_search_text else "search")
+        return parts
+
+
+@dataclass
+class RegistrationTable:
+    rows: list[Registration]
+    matching: int  # rows matching the filters (all pages)
+    counts: dict[str, int]  # the webinar's registrations by status, and "all" (``status_counts``)
+    countries: list[str]  # country codes present among the webinar's registrations
+    languages: list[str]  # language codes present
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.matching // self.per_page))
+
+
+def registration_search_q(text: str) -> Q:
+    """Registrations whose name, e-mail, organisation or city contain every word of ``text``, in any script."""
+    condition = Q()
+    for word in text.split()[:8]:
+        folded = search_text(word)
+        variants = set(folded.split(" ")) if " " in folded else {folded}
+        word_q = Q()
+        for variant in variants:
+            word_q |= Q(search_key__contains=variant)
+        condition &= word_q
+    return condition
+
+
+def webinar_registrations(*, webinar: Webinar, filters: RegistrationFilter) -> QuerySet[Registration]:
+    """The webinar's registrations matching ``filters``, in the asked order."""
+    queryset = Registration.objects.filter(webinar=webinar)
+    for name in ("status", "country", "institution_type", "language"):
+        value = getattr(filters, name)
+        if value:
+            queryset = queryset.filter(**{name: value})
+    if filters.search.strip():
+        queryset = queryset.filter(registration_search_q(filters.search))
+    return queryset.order_by(*TABLE_SORTS.get(filters.sort, TABLE_SORTS["registered"]))
+
+
+def registration_table(*, webinar: Webinar, filters: RegistrationFilter, page: int = 1, per_page: int = 50) -> RegistrationTable:
+    """One page of the organisers' table: four queries whatever the number of registrations.
+
+    The page is read with LIMIT/OFFSET along an index of (webinar, sort column, id); the
+    number of matching rows is one COUNT over the webinar's index range.
+    """
+    queryset = webinar_registrations(webinar=webinar, filters=filters)
+    matching = queryset.count()
+    pages = max(1, -(-matching // per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    rows = list(queryset.only(*TABLE_COLUMNS)[start : start + per_page])
+    present = Registration.objects.filter(webinar=webinar).order_by().values_list("country", "language").distinct()
+    countries, languages = set(), set()
+    for country, language in present:
+        if country:
+            countries.add(str(country))
+        if language:
+            languages.add(language)
+    return RegistrationTable(
+        rows=rows,
+        matching=matching,
+        counts=status_counts(webinar=webinar),
+        countries=sorted(countries),
+        languages=sorted(languages),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def status_counts(*, webinar: Webinar) -> dict[str, int]:
+    """The webinar's registrations by status, and ``all``: one GROUP BY over the (webinar, status) index."""
+    counts = {status: 0 for status in Registration.Status.values}
+    rows = Registration.objects.filter(webinar=webinar).order_by().values_list("status").annotate(n=Count("pk"))
+    counts.update({status: n for status, n in rows})
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def registration_for_workspace(*, webinar: Webinar, registration_id: int) -> Registration | None:
+    """One registration of ``webinar`` with its booking (None when it belongs to another webinar)."""
+    return Registration.objects.select_related("booking").filter(webinar=webinar, pk=registration_id).first()
+
+
+def registration_answers(registration: Registration) -> list[tuple[str, Any]]:
+    """(question, answer) pairs of the series' questions; answers to removed questions keep their number."""
+    from webinars.core.i18n import i18n_text
+
+    answers = registration.answers or {}
+    if not answers:
+        return []
+    questions = {str(q.pk): q for q in RegistrationQuestion.objects.filter(series_id=registration.webinar.series_id)}
+    result = []
+    for key, value in answers.items():
+        question = questions.get(str(key))
+        result.append((i18n_text(question.label) if question else f"#{key}", value))
+    return result
+
+
+def registrations_by_ids(*, webinar: Webinar, ids: Iterable[int]) -> QuerySet[Registration]:
+    return Registration.objects.filter(webinar=webinar, pk__in=list(ids)).order_by("created_at", "id")
+
+
+# --- audiences of an organiser's message ----------------------------------------------------------
+
+
+def webinar_audience(*, webinar: Webinar, audience: str, attended_ids: set[int] | None = None) -> QuerySet[Registration]:
+    """Who an organiser's message to ``audience`` goes to (``attended_ids``: from the attendance app).
+
+    ``confirmed``, ``waitlisted``; ``attended`` (any status) and ``not_attended`` (confirmed,
+    not among ``attended_ids``) only once attendance is known. Erased registrations never.
+    """
+    people = Registration.objects.filter(webinar=webinar, erased_at__isnull=True)
+    if audience in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
+        return people.filter(status=audience)
+    if attended_ids is None:
+        return people.none()
+    if audience == "attended":
+        return people.filter(pk__in=sorted(attended_ids))
+    if audience == "not_attended":
+        return people.filter(status=Registration.Status.CONFIRMED).exclude(pk__in=sorted(attended_ids))
+    return people.none()
+
+
+def webinar_audience_languages(*, webinar: Webinar, attended_ids: set[int] | None = None) -> dict[str, dict[str, int]]:
+    """For each audience, its people per preferred language (two queries whatever the size)."""
+    S = Registration.Status
+    result: dict[str, dict[str, int]] = {"confirmed": {}, "waitlisted": {}}
+    people = Registration.objects.filter(webinar=webinar, erased_at__isnull=True).order_by()
+    listed = people.filter(status__in=[S.CONFIRMED, S.WAITLISTED]).values_list("status", "language").annotate(n=Count("pk"))
+    for status, language, n in listed:
+        result[status][language] = n
+    if attended_ids is not None:
+        attended: dict[str, int] = {}
+        not_attended = dict(result["confirmed"])
+        rows = people.filter(pk__in=sorted(attended_ids)).values_list("status", "language").annotate(n=Count("pk"))
+        for status, language, n in rows:
+            attended[language] = attended.get(language, 0) + n
+            if status == S.CONFIRMED:
+                not_attended[language] = not_attended.get(language, 0) - n
+        result["attended"] = attended
+        result["not_attended"] = {language: n for language, n in not_attended.items() if n > 0}
+    return result
+
+
+def audience_samples(*, recipients: QuerySet[Registration]) -> dict[str, Registration]:
+    """One recipient per language (the first to register), for previews: two queries."""
+    firsts = recipients.order_by().values("language").annotate(first=Min("pk")).values_list("first", flat=True)
+    return {r.language: r for r in Registration.objects.filter(pk__in=list(firsts)).only("pk", "name", "email", "language", "time_zone")}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from webinars.audit.services import log_action
 from webinars.core.db import hot_write_lock
-from webinars.core.errors import DomainError, NotAllowed
+from webinars.core.errors import Conflict, DomainError, NotAllowed
 from webinars.programme.models import Series, Webinar
 
 from . import messaging, signals
@@ -388,18 +388,26 @@ def booking_update_details(*, booking: Booking, data: dict, actor=None) -> None:
             Booking.objects.filter(pk=booking.pk).update(language=data["language"])
 
 
-def registration_update_details(*, registration: Registration, data: dict, actor=None) -> list[str]:
+def registration_update_details(
+    *, registration: Registration, data: dict, actor=None, if_unchanged_since: dt.datetime | None = None
+) -> list[str]:
     """Correct one registration's personal details; returns the names of the fields that changed.
 
     Only ``PERSONAL_FIELDS`` are taken from ``data``. Logged (field names, not values) and
     announced by ``registration_details_changed`` (certificates follow a corrected name).
+    With ``if_unchanged_since`` (the ``updated_at`` the form was made from), a registration
+    changed since then is refused (``Conflict``) instead of overwritten.
     """
     if registration.erased_at is not None:
         raise NotAllowed(_("This registration has been erased."))
-    changed = [name for name in PERSONAL_FIELDS if name in data and getattr(registration, name) != data[name]]
-    if not changed:
-        return []
     with transaction.atomic():
+        if if_unchanged_since is not None:
+            stored = Registration.objects.select_for_update(of=("self",)).filter(pk=registration.pk).values_list("updated_at", flat=True)
+            if stored.first() != if_unchanged_since:
+                raise Conflict(_("Someone changed this registration meanwhile: reload the page to see the change, then correct it again."))
+        changed = [name for name in PERSONAL_FIELDS if name in data and getattr(registration, name) != data[name]]
+        if not changed:
+            return []
         for name in changed:
             setattr(registration, name, data[name])
         registration.save(update_fields=[*changed, "updated_at"])
@@ -466,7 +474,7 @@ def webinar_message_confirmed(*, webinar: Webinar, subject: str, body: str, acto
                 context={"subject": subject[:200], "body": body[:10000]},
             )
             count += 1
-        log_action("webinar.message_sent", actor=actor, obj=webinar, data={"count": count, "batch": batch})
+        log_action("webinar.message_sent", actor=actor, obj=webinar, data={"count": count, "batch": batch, "audience": "confirmed"})
     return count
 
 
@@ -537,3 +545,58 @@ def registrations_export_record(*, queryset: QuerySet[Registration], fmt: str, f
             "export.registrations", actor=actor, series=series_id, data={"format": fmt, "count": count, "filters": list(filters)[:20]}
         )
     return sum(per_series.values())
+
+
+def registration_resend_link(*, registration: Registration, actor=None, now: dt.datetime | None = None) -> None:
+    """E-mail the registrant their self-service link again (the ``manage_link`` message)."""
+    if registration.erased_at is not None:
+        raise NotAllowed(_("This registration has been erased."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = registration.booking
+        messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}:{registration.pk}")
+        log_action("registration.link_resent", actor=actor, obj=registration)
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    skipped: int = 0  # selected, but their status does not allow the action
+
+
+#: What each organiser action applies to, and the service that does it.
+BULK_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "confirm": ((Status.PENDING, Status.WAITLISTED), "confirm"),
+    "move": ((Status.WAITLISTED,), "confirm"),
+    "cancel": (ACTIVE_STATUSES, "cancel"),
+    "resend": ((*ACTIVE_STATUSES, Status.CANCELLED, Status.EXPIRED), "resend"),
+}
+
+
+def registrations_bulk_action(*, webinar: Webinar, registration_ids: Iterable[int], action: str, actor=None) -> BulkResult:
+    """Confirm, move from the waiting list, cancel (the registrant is told) or re-send the link, for
+    the chosen registrations of ``webinar``: all or none. Registrations whose status does not allow
+    the action, and ids of other webinars, are skipped and counted."""
+    if action not in BULK_ACTIONS:
+        raise NotAllowed(_("Unknown action."), field="action")
+    statuses, operation = BULK_ACTIONS[action]
+    ids = {int(pk) for pk in registration_ids}
+    result = BulkResult()
+    with transaction.atomic():
+        chosen = list(
+            Registration.objects.select_related("booking", "webinar__series")
+            .filter(webinar=webinar, pk__in=ids, erased_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        for registration in chosen:
+            if registration.status not in statuses:
+                continue
+            if operation == "confirm":
+                registration_confirm_by_organiser(registration=registration, actor=actor)
+            elif operation == "cancel":
+                registration_cancel(registration=registration, actor=actor, by_organiser=True)
+            else:
+                registration_resend_link(registration=registration, actor=actor)
+            result.done += 1
+    result.skipped = len(ids) - result.done
+    return result

@@ -1,1 +1,1 @@
-"""The workspace's forms, one module per section."""
+"""The workspace's forms, one module per section (``forms/<section>.py``)."""
