@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.secrets import installation_secret
+
 # Always read time zones from the pinned ``tzdata`` package, never from the host: the
 # archive must show historical offsets (Kazakhstan moved from UTC+6 to UTC+5 on
 # 2024-03-01) identically on every machine, whatever the OS ships.
@@ -27,7 +29,14 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-change-me-in-production-0123456789")
+# Never a key known from the source: this installation's own, made in var/ on the first run.
+# Production settings never make one (several servers must share theirs): they read it from the
+# environment or var/ and refuse to start without it (production.py, README "Secrets").
+_MAKE_SECRETS = os.environ.get("DJANGO_SETTINGS_MODULE") != "config.settings.production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret(VAR_DIR, "secret_key", create=_MAKE_SECRETS) or ""
+# Key of the keyed hashes (HMAC) that stand for people in reach reports and erased rows: kept
+# apart from SECRET_KEY so rotating that one does not change who counts as the same person.
+PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY") or installation_secret(VAR_DIR, "pseudonym_key", create=_MAKE_SECRETS) or ""
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -120,7 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: erased personal data is overwritten, not left in free pages of the file.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
