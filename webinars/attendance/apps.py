@@ -6,3 +6,6 @@ class AttendanceConfig(AppConfig):
     name = "webinars.attendance"
     label = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 -- connects the receivers
