@@ -8,6 +8,7 @@ names and the report's address go. A walk-in's address becomes the keyed hash of
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from webinars.audit.services import admin_log_forget
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
+from webinars.programme.selectors import webinars_past_retention
 
 from .models import Attendee
 
@@ -42,3 +44,13 @@ def attendees_erase_for_person(*, registration_id: int, email: str) -> int:
     if email.endswith("@" + ERASED_DOMAIN):
         rows = Attendee.objects.filter(registration_id=registration_id)
     return attendees_erase(attendees=rows)
+
+
+def attendees_purge_past_retention(*, now: dt.datetime, dry_run: bool = False, batch: int = 2000) -> int:
+    """Retention: anonymise the report rows of webinars past their series' retention period
+    (walk-ins and unmatched people; registered attendees went with their registration)."""
+    personal = ~Q(name="") | ~Q(other_names=[]) | (~Q(email="") & ~Q(email__endswith="@" + ERASED_DOMAIN))
+    due = Attendee.objects.filter(personal, webinar__in=webinars_past_retention(now=now))
+    if dry_run:
+        return due.count()
+    return attendees_erase(attendees=due.order_by("pk")[:batch])

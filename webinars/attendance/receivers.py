@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.dispatch import receiver
 
+from webinars.core.signals import personal_data_purge
 from webinars.registrations.models import Registration
 from webinars.registrations.signals import registration_erased
 
@@ -15,3 +17,8 @@ from . import erasure
 @receiver(registration_erased, sender=Registration, dispatch_uid="attendance_erase_with_registration")
 def erase_with_registration(sender: type, registration: Registration, email: str, actor: Any = None, **kwargs: Any) -> None:
     erasure.attendees_erase_for_person(registration_id=registration.pk, email=email)
+
+
+@receiver(personal_data_purge, dispatch_uid="attendance_retention")
+def purge_past_retention(sender: Any, now: dt.datetime, dry_run: bool = False, **kwargs: Any) -> dict[str, int]:
+    return {"attendees": erasure.attendees_purge_past_retention(now=now, dry_run=dry_run)}

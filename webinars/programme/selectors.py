@@ -186,3 +186,13 @@ def workspace_webinars(*, series_ids: list[int], now: dt.datetime | None = None)
 def drafts_without_time(*, series_ids: list[int]) -> QuerySet[Webinar]:
     """Drafts whose start time is not announced yet (the dashboard asks for one)."""
     return Webinar.objects.filter(series_id__in=series_ids, status=Webinar.Status.DRAFT, starts_at__isnull=True).select_related("series")
+
+
+def webinars_past_retention(*, now: dt.datetime) -> QuerySet[Webinar]:
+    """Webinars that ended longer ago than their series' retention period (``Series.retention_months``)."""
+    from dateutil.relativedelta import relativedelta
+
+    condition = Q(pk__in=[])
+    for months in Series.objects.values_list("retention_months", flat=True).distinct():
+        condition |= Q(series__retention_months=months, ends_at__lt=now - relativedelta(months=months))
+    return Webinar.objects.filter(condition)

@@ -27,6 +27,7 @@ from webinars.core.db import hot_write_lock
 from webinars.core.errors import NotAllowed
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
 from webinars.programme.models import Series, Webinar
+from webinars.programme.selectors import webinars_past_retention
 
 from . import messaging, signals
 from .models import Booking, Registration
@@ -430,6 +431,20 @@ def registrations_erase(*, registrations: QuerySet[Registration], actor=None, no
             booking.save(update_fields=["email"])
             messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=booking.email)
     return erased
+
+
+RETENTION_BATCH = 500
+
+
+def registrations_purge_past_retention(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Retention: erase the registrations of webinars that ended longer ago than their series keeps
+    personal data (``Series.retention_months``), as "erase my data" does; a batch per call."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(erased_at__isnull=True, webinar__in=webinars_past_retention(now=now))
+    if dry_run:
+        return due.count()
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:RETENTION_BATCH])
+    return registrations_erase(registrations=Registration.objects.filter(pk__in=ids), now=now) if ids else 0
 
 
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:
