@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("webinars.feedback.urls")),
     path("", include("webinars.public.urls")),
     path("reports/", include("webinars.reports.urls")),
+    path("organise/account/", include("webinars.accounts.urls")),
     path("organise/", include("webinars.organise.urls")),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

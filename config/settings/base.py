@@ -4,6 +4,7 @@ The embedded default is SQLite + local-memory cache. Setting ``DATABASE_URL`` an
 ``REDIS_URL`` selects the scale-out configuration (PostgreSQL + Redis).
 """
 
+import datetime as dt
 import os
 import zoneinfo
 from pathlib import Path
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
     "webinars.feedback",
     "webinars.reports",
     "webinars.team",
+    "webinars.accounts",
     "webinars.public",
     "webinars.organise",
     "webinars.api",
@@ -82,16 +88,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Organisers' sessions: idle timeout, sign-out everywhere, second factor (webinars.accounts).
+    "webinars.accounts.middleware.OrganiserSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webinars.core.middleware.ViewerTimezoneMiddleware",
     "webinars.core.middleware.DomainErrorMiddleware",
+    # Sign-in lockout (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Series-scoped permissions are named rules (``<app>/rules.py``, django-rules); the model
 # backend stays for superusers and for the few model permissions still used (shared people
 # and organisations).
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (workspace and admin alike) of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -137,23 +150,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" holds what each process may keep for itself (rendered public pages); "shared" holds
+# what every server process must agree on (rate limits, job turns): Redis when REDIS_URL is set,
+# else a table of the database (`createcachetable`; `make run` makes it), never process memory.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mw"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+    _redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mw"),
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
+    CACHES = {"default": _redis, "shared": {**_redis, "KEY_PREFIX": _redis["KEY_PREFIX"] + "-shared"}}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "museum-webinars",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
     }
+
+# The client's address: REMOTE_ADDR, unless it is one of these proxies (comma-separated IPs or
+# networks); then the rightmost X-Forwarded-For entry that is not a trusted proxy.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -273,3 +297,25 @@ LOGGING = {
 # Organisers sign in to their workspace (reports and the workspace redirect there).
 LOGIN_URL = "organise:login"
 LOGIN_REDIRECT_URL = "organise:dashboard"
+
+# Sign-in lockout (django-axes) on every sign-in form (workspace and admin): after
+# AXES_FAILURE_LIMIT failures for one account or one client address, a cooling-off lock during
+# which even the right password fails; owners and superusers lift it (webinars.accounts).
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "webinars.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "webinars.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successful sign-ins are not
+
+# Two-factor sign-in (django-otp): required for superusers in production settings, and for
+# everyone with a role on a series whose owner requires it.
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Museum Webinars")
+
+# An organiser's session ends after this long without a request (seconds; 2 hours).
+ORGANISER_IDLE_SECONDS = int(os.environ.get("ORGANISER_IDLE_SECONDS", str(2 * 3600)))
+SESSION_COOKIE_AGE = ORGANISER_IDLE_SECONDS

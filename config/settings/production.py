@@ -28,3 +28,5 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# Superusers sign in with a second factor (webinars.accounts).
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = True

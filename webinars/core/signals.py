@@ -62,8 +62,8 @@ RETENTION_EVERY_SECONDS = 600
 def retention_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[str, int]:
     """The periodic job of retention (connected in ``CoreConfig.ready``): every ten minutes at
     most (one worker at a time takes the turn through the shared cache), in batches."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    if not cache.add("retention-job-turn", 1, RETENTION_EVERY_SECONDS):
+    if not caches["shared"].add("retention-job-turn", 1, RETENTION_EVERY_SECONDS):
         return {}
     return {f"purged_{key}": value for key, value in personal_data_purge_run(now=now).items() if value}
