@@ -17,7 +17,7 @@ LAST_SEEN = "accounts:last_seen"
 
 @receiver(user_locked_out, dispatch_uid="accounts_lockout_logged")
 def lockout_logged(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
-    services.lockout_record(username=username or "", by_address=not username)
+    services.lockout_record(username=username or "", ip_address=ip_address or "")
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_session_started")

@@ -9,7 +9,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django_otp import devices_for_user
 
@@ -39,31 +39,41 @@ def sessions_valid_after(user: Any) -> dt.datetime | None:
 
 @dataclass
 class Lockout:
-    username: str
-    ip_address: str
+    username: str  # empty for a lockout of a client address
+    ip_address: str  # empty for a lockout of an account
     failures: int
     until: dt.datetime
-    user_id: int | None
+    user_id: int | None = None
 
 
 def lockouts_visible_to(user: Any, *, now: dt.datetime | None = None) -> list[Lockout]:
     """Current lockouts ``user`` may lift: every one for a superuser; for a series owner, those of
-    accounts with a role on a series they own (never lockouts by client address alone)."""
+    accounts with a role on a series they own (never lockouts of client addresses).
+
+    django-axes keeps one row per (account, address) with its failures; an account or an address
+    is locked once its rows add up to the limit within the cooling-off time."""
     now = now or timezone.now()
-    since = now - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME).order_by()
+    limit = settings.AXES_FAILURE_LIMIT
+    found = [
+        Lockout(username=row["username"], ip_address="", failures=row["failures"], until=row["last"] + settings.AXES_COOLOFF_TIME)
+        for row in attempts.exclude(username="")
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=limit)
+    ]
+    if user.is_superuser:
+        found += [
+            Lockout(username="", ip_address=row["ip_address"], failures=row["failures"], until=row["last"] + settings.AXES_COOLOFF_TIME)
+            for row in attempts.values("ip_address")
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(failures__gte=limit)
+        ]
+    users = dict(get_user_model().objects.filter(username__in=[f.username for f in found if f.username]).values_list("username", "pk"))
+    for lockout in found:
+        lockout.user_id = users.get(lockout.username)
     if not user.is_superuser:
         owned = SeriesRole.objects.filter(user=user, role=SeriesRole.Role.OWNER).values("series_id")
-        members = get_user_model().objects.filter(series_roles__series_id__in=owned).values("username")
-        attempts = attempts.filter(Q(username__in=members))
-    users = dict(get_user_model().objects.filter(username__in=attempts.values("username")).values_list("username", "pk"))
-    return [
-        Lockout(
-            username=a.username or "",
-            ip_address=a.ip_address or "",
-            failures=a.failures_since_start,
-            until=a.attempt_time + settings.AXES_COOLOFF_TIME,
-            user_id=users.get(a.username),
-        )
-        for a in attempts.order_by("-attempt_time")
-    ]
+        members = set(SeriesRole.objects.filter(series_id__in=owned).values_list("user_id", flat=True))
+        found = [f for f in found if f.user_id in members]
+    return found

@@ -7,6 +7,7 @@ or the client's IP).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -33,8 +34,16 @@ def _user_named(username: str) -> Any:
     return get_user_model().objects.filter(username=username).first()
 
 
-def lockout_record(*, username: str, by_address: bool) -> None:
-    """django-axes locked an account or a client address out: one activity-log line."""
+def lockout_record(*, username: str, ip_address: str) -> None:
+    """django-axes locked an account or a client address out: one activity-log line per lockout
+    (later refused attempts during the same cooling-off time add none)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    by_address = not username
+    subject = hashlib.blake2b(f"{username}|{ip_address if by_address else ''}".encode(), digest_size=12).hexdigest()
+    if not caches["shared"].add(f"lockout-logged:{subject}", 1, int(settings.AXES_COOLOFF_TIME.total_seconds())):
+        return
     user = _user_named(username) if username else None
     log_action("account.locked_out", obj=user, data={"user": getattr(user, "pk", None), "by_address": by_address})
 
