@@ -32,7 +32,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py load_demo_programme
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (with a background worker for e-mail; Ctrl-C stops both)"
 	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --logger-class config.gunicorn_logging.RedactingLogger --forwarded-allow-ips=127.0.0.1
 
 ## browser-deps: Debian's chromium for the real-browser tests (never a downloaded browser)
 browser-deps:

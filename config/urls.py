@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from webinars.api.urls import api
+from webinars.programme.admin.view_on_site import view_on_site
 from webinars.public import views as public_views
 from webinars.public.feeds import UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
@@ -22,5 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", public_views.healthz, name="healthz"),
     path("-/hello", public_views.hello, name="hello"),
+    # Before the admin's own: "view on site" only for objects of the user's series.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site), name="admin-view-on-site"),
     path("admin/", admin.site.urls),
 ]
