@@ -40,3 +40,29 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value):
 
 def test_plain_text_stays_as_is():
     assert csv_cell("Динара") == "Динара" and csv_cell(3) == "3"
+
+
+def test_at_most_n_emails_per_address_per_hour_whatever_the_client(client, settings, mailoutbox):
+    import json
+
+    settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = 3
+    webinars = [WebinarFactory(capacity=None) for _ in range(6)]
+    payload = {
+        "name": "Victim",
+        "email": "victim@example.org",
+        "country": "AM",
+        "organisation": "M",
+        "institution_type": "state",
+        "consent_privacy": True,
+    }
+    for n, webinar in enumerate(webinars):
+        answer = client.post(
+            f"/api/v1/webinars/{webinar.pk}/registrations",
+            json.dumps(payload),
+            content_type="application/json",
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+        assert answer.status_code == 202
+    from webinars.mail.models import OutgoingMessage
+
+    assert OutgoingMessage.objects.filter(to_email="victim@example.org").count() == 3

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
@@ -26,6 +27,7 @@ from webinars.audit.services import admin_log_forget, log_action
 from webinars.core.db import hot_write_lock
 from webinars.core.errors import NotAllowed
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
+from webinars.core.ratelimit import over_limit
 from webinars.programme.models import Series, Webinar
 from webinars.programme.selectors import webinars_past_retention
 
@@ -159,11 +161,15 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         if not webinars:
             raise RegistrationClosed(_("There are no upcoming webinars open for registration in this series."))
 
+    # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
+    # whoever sends them and from wherever (the answer is the same either way).
+    may_mail = not over_limit("mail-to", email.lower(), limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
     existing = {r.webinar_id: r for r in Registration.objects.select_related("booking").filter(webinar__in=webinars, email=email)}
     active = [r for r in existing.values() if r.status in ACTIVE_STATUSES]
     if len(active) == len(webinars):
         booking = active[0].booking
-        messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
+        if may_mail:
+            messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
         return RegistrationResult(
             booking=booking, registrations=sorted(active, key=lambda r: webinar_ids.index(r.webinar_id)), created=False
         )
@@ -200,7 +206,8 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         registration.save()
         _status_changed(registration, "registration.created_again" if previous_status else "registration.created", previous_status)
         registrations.append(registration)
-        _announce(registration, booking)
+        if may_mail:
+            _announce(registration, booking)
 
     needs_confirmation = any(
         r.booking_id == booking.pk
@@ -209,7 +216,7 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         and r.status in (Status.PENDING, Status.WAITLISTED)
         for r in registrations
     )
-    if needs_confirmation:
+    if needs_confirmation and may_mail:
         messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}")
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
