@@ -277,6 +277,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# A task row "running" for longer than this lost its worker (killed): it is queued again.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "1800"))
 MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
 MAIL_ABANDONED_AFTER_SECONDS = int(os.environ.get("MAIL_ABANDONED_AFTER_SECONDS", "120"))
 

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from .signals import periodic_task, retention_job
+        from .signals import periodic_task, retention_job, tasks_reclaim_job
 
         periodic_task.connect(retention_job, dispatch_uid="core_retention")
+        periodic_task.connect(tasks_reclaim_job, dispatch_uid="core_tasks_reclaim")

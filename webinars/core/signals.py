@@ -67,3 +67,10 @@ def retention_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[st
     if not caches["shared"].add("retention-job-turn", 1, RETENTION_EVERY_SECONDS):
         return {}
     return {f"purged_{key}": value for key, value in personal_data_purge_run(now=now).items() if value}
+
+
+def tasks_reclaim_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[str, int]:
+    """The periodic job that hands tasks of killed workers back to the queue (connected in ``CoreConfig.ready``)."""
+    from .services import tasks_reclaim_stale
+
+    return tasks_reclaim_stale(now=now)
