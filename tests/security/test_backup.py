@@ -13,7 +13,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _rows(cursor, table: str) -> list[tuple]:
     cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-    return sorted((tuple(str(v) for v in row) for row in cursor.fetchall()))
+    return sorted(tuple(str(v) for v in row) for row in cursor.fetchall())
 
 
 def _populate(tmp_path, settings) -> list[str]:
