@@ -12,6 +12,7 @@ import tarfile
 from io import StringIO
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -62,8 +63,6 @@ def test_backup_round_trip_restores_every_row_every_file_and_the_keys(tmp_path, 
         other = sqlite3.connect(target)
         restored = other.cursor()
     else:
-        import psycopg
-
         db = connection.settings_dict
         target = f"{db['NAME']}_restored"
         admin = psycopg.connect(
@@ -75,9 +74,13 @@ def test_backup_round_trip_restores_every_row_every_file_and_the_keys(tmp_path, 
         other = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=target)
         restored = other.cursor()
     # The live database read the same way as the restored one (raw driver, no Django converters).
-    source = sqlite3.connect(connection.settings_dict["NAME"]) if connection.vendor == "sqlite" else None
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(connection.settings_dict["NAME"])
+    else:
+        db = connection.settings_dict
+        source = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"])
     try:
-        live = source.cursor() if source else connection.cursor()
+        live = source.cursor()
         compared = 0
         for table in tables:
             assert _rows(live, table) == _rows(restored, table), table
@@ -86,8 +89,7 @@ def test_backup_round_trip_restores_every_row_every_file_and_the_keys(tmp_path, 
         live.execute("SELECT COUNT(*) FROM registrations_registration")
         assert live.fetchone()[0] >= 2
     finally:
-        if source:
-            source.close()
+        source.close()
         other.close()
         if connection.vendor != "sqlite":
             admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
