@@ -27,11 +27,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: install, migrate, load the demo programme when empty, serve on 127.0.0.1:$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_programme
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (with a background worker for e-mail; Ctrl-C stops both)"
 	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --logger-class config.gunicorn_logging.RedactingLogger --forwarded-allow-ips=127.0.0.1
 
 ## browser-deps: Debian's chromium for the real-browser tests (never a downloaded browser)
 browser-deps:
@@ -45,6 +46,7 @@ lint: $(VENV)/.dev typecheck
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-the-check \
+	  PSEUDONYM_KEY=check-deploy-$$(date +%s)-another-long-random-secret-value-for-the-check \
 	  ALLOWED_HOSTS=webinars.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## typecheck: mypy with django-stubs on every app's services, selectors and rules ([tool.mypy] in pyproject.toml)

@@ -41,7 +41,7 @@ class BurstResult:
 
     @property
     def acknowledged(self) -> set[str]:
-        return {email for email, (code, _status) in self.answers.items() if code in (200, 201)}
+        return {email for email, (code, _status) in self.answers.items() if code in (200, 201, 202)}
 
     @property
     def rate(self) -> float:
@@ -71,14 +71,14 @@ def post_burst(host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clie
                 response = connection.getresponse()
                 payload = response.read()
                 status = ""
-                if response.status in (200, 201):
+                if response.status in (200, 201, 202):
                     try:
                         status = json.loads(payload).get("status", "")
                     except ValueError:
                         status = ""
                 with lock:
                     result.answers[key] = (response.status, status)
-                    if response.status not in (200, 201):
+                    if response.status not in (200, 201, 202):
                         result.errors[f"HTTP {response.status}"] += 1
             except (OSError, http.client.HTTPException) as exc:
                 connection.close()
@@ -220,7 +220,7 @@ def burst(site, *, tag: str, kill_worker: bool = False) -> dict:
     stored_emails = set(stored["emails"])
     by_status = stored["by_status"]
     seated = by_status.get("confirmed", 0) + by_status.get("pending", 0)
-    answered = Counter(status for code, status in result.answers.values() if code in (200, 201))
+    answered = Counter(status for code, status in result.answers.values() if code in (200, 201, 202))
     return {
         "requests": result.sent,
         "seconds": round(result.seconds, 2),

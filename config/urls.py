@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from webinars.api.urls import api
 from webinars.core.media import media_image
+from webinars.programme.admin.view_on_site import view_on_site
 from webinars.public import views as public_views
 from webinars.public.feeds import UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
@@ -17,12 +18,15 @@ urlpatterns = [
     path("", include("webinars.feedback.urls")),
     path("", include("webinars.public.urls")),
     path("reports/", include("webinars.reports.urls")),
+    path("organise/account/", include("webinars.accounts.urls")),
     path("organise/", include("webinars.organise.urls")),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),
     path("healthz", public_views.healthz, name="healthz"),
     path("-/hello", public_views.hello, name="hello"),
+    # Before the admin's own: "view on site" only for objects of the user's series.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site), name="admin-view-on-site"),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

@@ -1,14 +1,23 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from webinars.core.selectors import forget_content_version
 
 
+def _uses_database(request) -> bool:
+    names = set(request.fixturenames)
+    return bool(names & {"db", "transactional_db", "live_server"}) or request.node.get_closest_marker("django_db") is not None
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty page cache and no memoised content version."""
+def _fresh_cache(request):
+    """Each test starts with an empty page cache, no memoised content version and no rate-limit counts."""
     cache.clear()
+    if _uses_database(request):
+        if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+            request.getfixturevalue("db")  # database access opened before this fixture uses it
+        caches["shared"].clear()  # a database table in the embedded setup, not rolled back by transactional tests
     forget_content_version()
     yield
     cache.clear()

@@ -4,12 +4,15 @@ The embedded default is SQLite + local-memory cache. Setting ``DATABASE_URL`` an
 ``REDIS_URL`` selects the scale-out configuration (PostgreSQL + Redis).
 """
 
+import datetime as dt
 import os
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from config.secrets import installation_secret
 
 # Always read time zones from the pinned ``tzdata`` package, never from the host: the
 # archive must show historical offsets (Kazakhstan moved from UTC+6 to UTC+5 on
@@ -27,7 +30,14 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-change-me-in-production-0123456789")
+# Never a key known from the source: this installation's own, made in var/ on the first run.
+# Production settings never make one (several servers must share theirs): they read it from the
+# environment or var/ and refuse to start without it (production.py, README "Secrets").
+_MAKE_SECRETS = os.environ.get("DJANGO_SETTINGS_MODULE") != "config.settings.production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret(VAR_DIR, "secret_key", create=_MAKE_SECRETS) or ""
+# Key of the keyed hashes (HMAC) that stand for people in reach reports and erased rows: kept
+# apart from SECRET_KEY so rotating that one does not change who counts as the same person.
+PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY") or installation_secret(VAR_DIR, "pseudonym_key", create=_MAKE_SECRETS) or ""
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -41,6 +51,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
@@ -56,6 +71,7 @@ INSTALLED_APPS = [
     "webinars.feedback",
     "webinars.reports",
     "webinars.team",
+    "webinars.accounts",
     "webinars.public",
     "webinars.organise",
     "webinars.api",
@@ -63,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (nonce in request.csp_nonce) and Permissions-Policy on every response.
+    "webinars.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "webinars.core.middleware.ViewerPreferencesMiddleware",
@@ -70,16 +88,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Organisers' sessions: idle timeout, sign-out everywhere, second factor (webinars.accounts).
+    "webinars.accounts.middleware.OrganiserSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webinars.core.middleware.ViewerTimezoneMiddleware",
     "webinars.core.middleware.DomainErrorMiddleware",
+    # Sign-in lockout (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Series-scoped permissions are named rules (``<app>/rules.py``, django-rules); the model
 # backend stays for superusers and for the few model permissions still used (shared people
 # and organisations).
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (workspace and admin alike) of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -120,27 +145,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: erased personal data is overwritten, not left in free pages of the file.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" holds what each process may keep for itself (rendered public pages); "shared" holds
+# what every server process must agree on (rate limits, job turns): Redis when REDIS_URL is set,
+# else a table of the database (`createcachetable`; `make run` makes it), never process memory.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mw"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+    _redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mw"),
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
+    CACHES = {"default": _redis, "shared": {**_redis, "KEY_PREFIX": _redis["KEY_PREFIX"] + "-shared"}}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "museum-webinars",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
     }
+
+# The client's address: REMOTE_ADDR, unless it is one of these proxies (comma-separated IPs or
+# networks); then the rightmost X-Forwarded-For entry that is not a trusted proxy.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,7 +217,47 @@ WHITENOISE_MAX_AGE = 3600
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Token links (/r/, /j/, /feedback/) never reach another site through the Referer header.
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, webinars.core.security): strict on public pages, the
+# self-service pages and the workspace; inline <script>/<style> only with the request's nonce.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 -- beside the policy that uses them
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+    }
+}
+# Django's admin uses inline style attributes in its templates and widgets: the same policy
+# with inline styles allowed (scripts stay strict). Stated in README "Security headers".
+ADMIN_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+    }
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "interest-cohort",
+    )
+)  # fmt: skip
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -203,12 +280,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# A task row "running" for longer than this lost its worker (killed): it is queued again.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "1800"))
 MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
 MAIL_ABANDONED_AFTER_SECONDS = int(os.environ.get("MAIL_ABANDONED_AFTER_SECONDS", "120"))
 
 # Registrations from one address (IP) in a window; 0 turns the limit off (benchmarks).
 REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "20"))
 REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", "600"))
+# Registration requests (form or API) that send e-mail to one address per hour, from any client (0 = off).
+REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR", "5"))
 
 # How long an anonymous public page stays cached; content edits invalidate sooner.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
@@ -223,3 +304,25 @@ LOGGING = {
 # Organisers sign in to their workspace (reports and the workspace redirect there).
 LOGIN_URL = "organise:login"
 LOGIN_REDIRECT_URL = "organise:dashboard"
+
+# Sign-in lockout (django-axes) on every sign-in form (workspace and admin): after
+# AXES_FAILURE_LIMIT failures for one account or one client address, a cooling-off lock during
+# which even the right password fails; owners and superusers lift it (webinars.accounts).
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "webinars.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "webinars.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successful sign-ins are not
+
+# Two-factor sign-in (django-otp): required for superusers in production settings, and for
+# everyone with a role on a series whose owner requires it.
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Museum Webinars")
+
+# An organiser's session ends after this long without a request (seconds; 2 hours).
+ORGANISER_IDLE_SECONDS = int(os.environ.get("ORGANISER_IDLE_SECONDS", str(2 * 3600)))
+SESSION_COOKIE_AGE = ORGANISER_IDLE_SECONDS

@@ -18,3 +18,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so parallel runs never share (and corrupt) a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 REGISTRATION_RATE_LIMIT = 1000
+REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = 1000

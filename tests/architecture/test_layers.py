@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"programme"},
     {"mail"},
-    {"registrations", "team"},
+    {"registrations", "team", "accounts"},
     {"attendance"},
     {"certificates", "feedback"},
     {"reports"},

@@ -93,6 +93,12 @@ def new_context(browser, site) -> Iterator[Callable]:
     tz.js stores the browser's zone and reloads once when it differs from the page's).
     """
     contexts = []
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        # Chromium reports every Content-Security-Policy refusal on the console.
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(*, lang: str | None = None, tz: str | None = None, **options):
         options.setdefault("locale", "en-GB")
@@ -106,9 +112,12 @@ def new_context(browser, site) -> Iterator[Callable]:
         if cookies:
             context.add_cookies(cookies)
         context.set_default_timeout(15_000)
+        context.on("console", on_console)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    # The policy is on in every browser test (as served): any violation fails the test.
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -108,6 +108,9 @@ class RegistrationIn(Schema):
 
 
 class RegistrationOut(Schema):
-    status: Literal["pending", "confirmed", "waitlisted"]
+    """The same for a new registration and a repeat one: it never tells whether an address is
+    registered or confirmed (the e-mail to the address says what happened)."""
+
+    status: Literal["received"]
     webinar: int
     message: str

@@ -97,12 +97,13 @@ def webinar_detail(request: HttpRequest, webinar_id: int):
 
 @api.post(
     "/webinars/{webinar_id}/registrations",
-    response={200: RegistrationOut, 201: RegistrationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response={202: RegistrationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     tags=["registrations"],
     summary="Register for a webinar (no login)",
     description=(
-        "201 with the status for a new registration; 200 with the same body when the e-mail is already registered "
-        "(the self-service link is e-mailed again); 400 with messages per field; 404 unknown webinar; "
+        "202 with the same body for a new registration and for an address already registered (the answer never "
+        "tells whether an address is registered or confirmed: the e-mail to the address says what happened, "
+        "and a repeat e-mails the self-service link again); 400 with messages per field; 404 unknown webinar; "
         "409 when registration is closed or the webinar is past or cancelled."
     ),
 )
@@ -120,16 +121,11 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
         errors = {("request" if field == "__all__" else field): [str(m) for m in messages] for field, messages in form.errors.items()}
         return Status(400, {"detail": "Invalid registration.", "errors": errors})
     # A closed webinar raises RegistrationClosed: answered 409 by ``domain_error``.
-    result = registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
-    status = result.status
-    return Status(201 if result.created else 200, {"status": status, "webinar": webinar.pk, "message": REGISTRATION_MESSAGES[status]})
+    registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
+    return Status(202, {"status": "received", "webinar": webinar.pk, "message": REGISTRATION_RECEIVED})
 
 
-REGISTRATION_MESSAGES = {
-    "pending": "Check your e-mail and confirm your address to keep your seat.",
-    "confirmed": "You are registered; your join link is on its way by e-mail.",
-    "waitlisted": "All seats are taken; you are on the waiting list.",
-}
+REGISTRATION_RECEIVED = "Thank you. An e-mail to the address tells what happens next (check the spam folder too)."
 
 
 class _LazyDicts:

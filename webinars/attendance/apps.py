@@ -8,4 +8,4 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 -- uploads not imported are deleted after a day (periodic_task)
+        from . import receivers  # noqa: F401 -- connects the receivers

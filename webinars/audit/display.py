@@ -27,6 +27,13 @@ ACTIONS: dict[str, Any] = {
     "registration.details_changed": _("Details corrected"),
     "registration.erased": _("Personal data erased"),
     "registration.link_resent": _("Self-service link sent again"),
+    # organisers' accounts (webinars.accounts)
+    "account.locked_out": _("Sign-in locked after too many failed attempts"),
+    "account.unlocked": _("Sign-in lockout lifted"),
+    "account.signed_out_everywhere": _("Signed out on every device"),
+    "account.two_factor_enabled": _("Two-factor sign-in turned on"),
+    "account.two_factor_disabled": _("Two-factor sign-in turned off"),
+    "account.recovery_codes_created": _("New recovery codes made"),
     # webinars and series
     "webinar.created": _("Webinar created"),
     "webinar.changed": _("Webinar changed"),

@@ -101,3 +101,25 @@ def log_entries_erase_data(*, content_type_label: str, object_ids: Iterable[int]
     app_label, model = content_type_label.lower().split(".")
     content_type = ContentType.objects.get_by_natural_key(app_label, model)
     return LogEntry.objects.filter(content_type=content_type, object_id__in=list(object_ids)).exclude(data={}).update(data={})
+
+
+ERASED_DESCRIPTION = "[erased]"
+
+
+def admin_log_forget(*, objects: Iterable[models.Model]) -> int:
+    """Erasure: the admin's own change log (``django.contrib.admin``) keeps each object's
+    description as it was (e.g. "Name – Webinar"); replace it for these objects."""
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    by_type: dict[int, list[str]] = {}
+    for obj in objects:
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        by_type.setdefault(content_type.pk, []).append(str(obj.pk))
+    changed = 0
+    for content_type_id, ids in by_type.items():
+        changed += (
+            AdminLogEntry.objects.filter(content_type_id=content_type_id, object_id__in=ids)
+            .exclude(object_repr=ERASED_DESCRIPTION)
+            .update(object_repr=ERASED_DESCRIPTION)
+        )
+    return changed

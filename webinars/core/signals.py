@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 
 periodic_task = django.dispatch.Signal()
 
+# Retention: each app that keeps personal data erases what is past its series' retention
+# period. Receivers take ``now`` and ``dry_run`` (count, change nothing) and return counts;
+# the worker's periodic job and ``manage.py purge_personal_data`` send it (``personal_data_purge_run``).
+personal_data_purge = django.dispatch.Signal()
+
 
 def _receiver_name(receiver) -> str:
     return f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
@@ -39,3 +44,33 @@ def periodic_tasks_run(*, now: dt.datetime | None = None) -> dict[str, int]:
         elif isinstance(result, dict):
             stats.update(result)
     return stats
+
+
+def personal_data_purge_run(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Apply every app's retention once (in app order: registrations before what follows them)."""
+    now = now or timezone.now()
+    stats: dict[str, int] = {}
+    for _receiver, result in personal_data_purge.send(sender=None, now=now, dry_run=dry_run):
+        for key, value in (result or {}).items():
+            stats[key] = stats.get(key, 0) + value
+    return stats
+
+
+RETENTION_EVERY_SECONDS = 600
+
+
+def retention_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[str, int]:
+    """The periodic job of retention (connected in ``CoreConfig.ready``): every ten minutes at
+    most (one worker at a time takes the turn through the shared cache), in batches."""
+    from django.core.cache import caches
+
+    if not caches["shared"].add("retention-job-turn", 1, RETENTION_EVERY_SECONDS):
+        return {}
+    return {f"purged_{key}": value for key, value in personal_data_purge_run(now=now).items() if value}
+
+
+def tasks_reclaim_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[str, int]:
+    """The periodic job that hands tasks of killed workers back to the queue (connected in ``CoreConfig.ready``)."""
+    from .services import tasks_reclaim_stale
+
+    return tasks_reclaim_stale(now=now)

@@ -40,9 +40,10 @@ class OutgoingMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "claimed_at",
         "sent_at",
         "last_error",
-        "context",
         "created_at",
     ]
+    # Never "context": it holds the links' tokens (survey, self-service) of the recipient, which
+    # organisers must not see (README "Privacy and security").
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutgoingMessage]:
         # The one place that decides whose messages a user sees; the permission checks below use it.

@@ -13,13 +13,14 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import delivery
+from . import delivery, files
 from .delivery import MAX_ATTEMPTS, messages_deliver  # noqa: F401 -- part of the mail services' interface
 from .models import OutgoingMessage
 
@@ -102,12 +103,17 @@ def messages_cancel_queued(*, key_prefix: str, reason: str) -> int:
 
 
 def messages_erase_for(*, about: Iterable[models.Model] = (), group: str = "", to_email: str) -> int:
-    """Right to erasure: replace the address and drop the context of every message about
-    one of ``about`` or in ``group``. The rows stay (keys keep later sends idempotent)."""
+    """Right to erasure: replace the address and drop the context and last error (an SMTP error
+    may quote the address) of every message about one of ``about`` or in ``group``. The rows
+    stay (keys keep later sends idempotent); copies in the mail folder are deleted after commit."""
     condition = Q(group=group) if group else Q(pk__in=[])
     for obj in about:
         condition |= Q(about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk)
-    return OutgoingMessage.objects.filter(condition).update(to_email=to_email, context={})
+    messages = OutgoingMessage.objects.filter(condition)
+    addresses = set(messages.exclude(to_email=to_email).values_list("to_email", flat=True))
+    if addresses:
+        transaction.on_commit(partial(files.forget_addresses, addresses))
+    return messages.update(to_email=to_email, context={}, last_error="")
 
 
 def messages_delete_for(*, about: models.QuerySet) -> int:

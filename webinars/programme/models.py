@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -129,6 +130,18 @@ class Series(models.Model):
     )
     series_certificate_min_webinars = models.PositiveSmallIntegerField(
         _("webinars needed for a series certificate"), null=True, blank=True, help_text=_("Empty: no series certificate.")
+    )
+    # Privacy and security (the series' owners decide).
+    retention_months = models.PositiveSmallIntegerField(
+        _("delete personal data after (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Registrants' and attendees' personal data is erased this many months after each webinar; the counts stay."),
+    )
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_("Everyone with a role on this series must sign in with a second factor (authenticator app or recovery code)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -275,3 +275,13 @@ def webinar_for_editing(*, webinar_id: int) -> Webinar | None:
         .filter(pk=webinar_id)
         .first()
     )
+
+
+def webinars_past_retention(*, now: dt.datetime) -> QuerySet[Webinar]:
+    """Webinars that ended longer ago than their series' retention period (``Series.retention_months``)."""
+    from dateutil.relativedelta import relativedelta
+
+    condition = Q(pk__in=[])
+    for months in Series.objects.values_list("retention_months", flat=True).distinct():
+        condition |= Q(series__retention_months=months, ends_at__lt=now - relativedelta(months=months))
+    return Webinar.objects.filter(condition)

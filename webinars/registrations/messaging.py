@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from webinars.core.i18n import i18n_text
+from webinars.core.pseudonyms import erased_address
 from webinars.core.timezones import get_zone, parse_time_zone
 from webinars.mail import services as mail
 from webinars.mail.models import OutgoingMessage
@@ -88,6 +89,12 @@ def queue_many(*, kind: str, items: list[tuple[int, str]], context: dict | None 
         for pk, key in fresh
     ]
     return mail.messages_queue_many(kind=kind, messages=messages)
+
+
+def erase_for_registrations(*, registrations: Iterable[Registration]) -> int:
+    """Erase the address and context of the messages about ``registrations`` (their booking keeps others)."""
+    rows = list(registrations)
+    return mail.messages_erase_for(about=rows, to_email=erased_address(rows[0].email)) if rows else 0
 
 
 def erase_for_booking(*, booking: Booking, registrations: Iterable[Registration], to_email: str) -> int:

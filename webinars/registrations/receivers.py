@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.dispatch import receiver
 
-from webinars.core.signals import periodic_task
+from webinars.core.signals import periodic_task, personal_data_purge
 from webinars.programme.signals import webinar_cancelled, webinar_postponed
 
 from . import services
@@ -31,3 +31,8 @@ def tell_registrants_cancelled(sender, webinar, **kwargs) -> None:
 @receiver(webinar_postponed, dispatch_uid="registrations_webinar_postponed")
 def tell_registrants_postponed(sender, webinar, **kwargs) -> None:
     services.webinar_change_announce(webinar=webinar, kind="webinar_postponed")
+
+
+@receiver(personal_data_purge, dispatch_uid="registrations_retention")
+def purge_past_retention(sender, now: dt.datetime, dry_run: bool = False, **kwargs) -> dict[str, int]:
+    return {"registrations": services.registrations_purge_past_retention(now=now, dry_run=dry_run)}

@@ -16,16 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from webinars.audit.services import log_action
+from webinars.audit.services import admin_log_forget, log_action
 from webinars.core.db import hot_write_lock
 from webinars.core.errors import Conflict, DomainError, NotAllowed
+from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
+from webinars.core.ratelimit import over_limit
 from webinars.programme.models import Series, Webinar
+from webinars.programme.selectors import webinars_past_retention
 
 from . import messaging, signals
 from .models import Booking, Registration
@@ -159,11 +163,15 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         if not webinars:
             raise RegistrationClosed(_("There are no upcoming webinars open for registration in this series."))
 
+    # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
+    # whoever sends them and from wherever (the answer is the same either way).
+    may_mail = not over_limit("mail-to", email.lower(), limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
     existing = {r.webinar_id: r for r in Registration.objects.select_related("booking").filter(webinar__in=webinars, email=email)}
     active = [r for r in existing.values() if r.status in ACTIVE_STATUSES]
     if len(active) == len(webinars):
         booking = active[0].booking
-        messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
+        if may_mail:
+            messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
         return RegistrationResult(
             booking=booking, registrations=sorted(active, key=lambda r: webinar_ids.index(r.webinar_id)), created=False
         )
@@ -200,13 +208,14 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         registration.save()
         _status_changed(registration, "registration.created_again" if previous_status else "registration.created", previous_status)
         registrations.append(registration)
-        _announce(registration, booking)
+        if may_mail:
+            _announce(registration, booking)
 
     needs_confirmation = any(
         r.booking_id == booking.pk and needs_email_confirmation(r) and r.status in (Status.PENDING, Status.WAITLISTED)
         for r in registrations
     )
-    if needs_confirmation:
+    if needs_confirmation and may_mail:
         messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}")
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
@@ -416,23 +425,43 @@ def registration_update_details(
     return changed
 
 
-def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = None) -> None:
-    """Erase the registrant's personal data (right to erasure).
+def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = None) -> int:
+    """Erase the registrant's personal data (right to erasure): every registration of every
+    booking made with the booking's address, since the link holder proved they own it.
 
     Upcoming registrations are cancelled first (freeing seats for the waiting list). The
     rows stay, anonymised, so that counts in reports remain right: country, institution
-    type, gender and language are kept as aggregate fields; name, e-mail, city,
-    organisation, position, answers and join token are removed.
+    type, gender and language are kept as aggregate fields; name, city, organisation,
+    position, answers and join token are removed and the address is replaced by its keyed
+    hash (``core.pseudonyms``), so the person still counts once. Returns how many
+    registrations were erased.
     """
     now = now or timezone.now()
-    for registration in booking.registrations.select_related("webinar").filter(status__in=ACTIVE_STATUSES):
+    bookings = Booking.objects.filter(pk=booking.pk)
+    if not booking.email.endswith("@" + ERASED_DOMAIN):
+        bookings = Booking.objects.filter(email__iexact=booking.email) | bookings
+    registrations = Registration.objects.filter(booking__in=bookings, erased_at__isnull=True)
+    for registration in registrations.select_related("webinar").filter(status__in=ACTIVE_STATUSES):
         if registration.webinar.ends_at > now:
             registration_cancel(registration=registration, actor=actor, now=now, notify=False)
+    return registrations_erase(registrations=registrations, actor=actor, now=now)
+
+
+def registrations_erase(*, registrations: QuerySet[Registration], actor=None, now: dt.datetime | None = None) -> int:
+    """Anonymise ``registrations`` (see ``booking_erase``); a booking whose registrations are
+    all erased loses its address, and the messages of what was erased their address and context.
+
+    Used by "erase my data" and by the retention job; receivers (attendance, certificates,
+    reports) erase what they keep about each registration in the same transaction.
+    """
+    now = now or timezone.now()
+    erased = 0
     with transaction.atomic():
-        anonymous_email = f"erased-{booking.uuid}@erased.invalid"
-        for registration in booking.registrations.select_related("webinar").select_for_update(of=("self",)):
+        touched_bookings: dict[int, Booking] = {}
+        rows = list(registrations.select_related("webinar", "booking").select_for_update(of=("self",)).filter(erased_at__isnull=True))
+        for registration in rows:
             email_before = registration.email
-            registration.email = f"erased-{registration.uuid}@erased.invalid"
+            registration.email = erased_address(email_before)
             registration.name = ""
             registration.city = ""
             registration.organisation = ""
@@ -442,10 +471,33 @@ def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = Non
             registration.erased_at = now
             registration.save()
             log_action("registration.erased", actor=actor, obj=registration)
+            admin_log_forget(objects=[registration])
             signals.registration_erased.send(sender=Registration, registration=registration, email=email_before, actor=actor)
-        booking.email = anonymous_email
-        booking.save(update_fields=["email"])
-        messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=anonymous_email)
+            touched_bookings[registration.booking_id] = registration.booking
+            erased += 1
+        for booking in touched_bookings.values():
+            if booking.registrations.filter(erased_at__isnull=True).exists():
+                # Other registrations of the booking are kept: only the erased ones' messages go.
+                messaging.erase_for_registrations(registrations=[r for r in rows if r.booking_id == booking.pk])
+                continue
+            booking.email = f"erased-{booking.uuid}@{ERASED_DOMAIN}"
+            booking.save(update_fields=["email"])
+            messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=booking.email)
+    return erased
+
+
+RETENTION_BATCH = 500
+
+
+def registrations_purge_past_retention(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Retention: erase the registrations of webinars that ended longer ago than their series keeps
+    personal data (``Series.retention_months``), as "erase my data" does; a batch per call."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(erased_at__isnull=True, webinar__in=webinars_past_retention(now=now))
+    if dry_run:
+        return due.count()
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:RETENTION_BATCH])
+    return registrations_erase(registrations=Registration.objects.filter(pk__in=ids), now=now) if ids else 0
 
 
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:

@@ -47,7 +47,7 @@ class ReachMargin(models.Model):
 
 
 class ReachPerson(models.Model):
-    """A person key (lower-case e-mail, or ``attendee:<id>`` for an anonymous attendee) with how many
+    """A person key (keyed hash of the lower-case e-mail, or of ``attendee:<id>`` for an anonymous attendee) with how many
     webinars of the whole programme they registered for and attended."""
 
     key = models.CharField(max_length=400, unique=True)

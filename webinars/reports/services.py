@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.audit.services import log_action
+from webinars.core.pseudonyms import person_key
 from webinars.registrations.models import Registration
 from webinars.reports import selectors
 from webinars.reports.models import ReachMargin, ReachParticipant, ReachPerson, ReachState, ReachWebinar
@@ -142,11 +143,13 @@ def _refresh_batch(ids: list[int]) -> None:
             margins[(group["webinar_id"], name, group[f"r_{name}"])]["attended"] += group["attended"]
 
     # Who took part where: distinct person keys per webinar, registered and/or attended.
+    # A person is the keyed hash of their address (never the address: core.pseudonyms), the
+    # same before and after their registration is erased.
     taking_part: dict[tuple[int, str], list[bool]] = {}
     for webinar_id, key in registrations.values_list("webinar_id", Lower("email")).distinct():
-        taking_part.setdefault((webinar_id, key), [False, False])[0] = True
+        taking_part.setdefault((webinar_id, person_key(key)), [False, False])[0] = True
     for webinar_id, key in attended.annotate(person=selectors.attendee_key()).values_list("webinar_id", "person").distinct():
-        taking_part.setdefault((webinar_id, key), [False, False])[1] = True
+        taking_part.setdefault((webinar_id, person_key(key)), [False, False])[1] = True
     keys = sorted({key for _w, key in taking_part})
     people: dict[str, int] = {}
     for chunk in _chunks(keys):
