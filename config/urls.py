@@ -3,11 +3,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from webinars.api.urls import api
+from webinars.public import library_views
 from webinars.public import views as public_views
-from webinars.public.feeds import UpcomingWebinarsFeed
+from webinars.public.feeds import LibraryFeed, UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
 
-feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming")], "feeds")
+feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming"), path("library.atom", LibraryFeed(), name="library")], "feeds")
 
 urlpatterns = [
     path("", include("webinars.registrations.urls")),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", include("webinars.feedback.urls")),
     path("", include("webinars.public.urls")),
     path("reports/", include("webinars.reports.urls")),
+    path("library/", include("webinars.public.library_urls")),
+    path("search/", library_views.search, name="search"),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "webinars.certificates",
     "webinars.feedback",
     "webinars.reports",
+    "webinars.library",
     "webinars.public",
     "webinars.api",
 ]
@@ -166,9 +167,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "webinars" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Library files (PDFs, slides, videos, captions) are private: never under MEDIA_URL, served only
+# by the library's view once their item is published.
+LIBRARY_FILES_ROOT = Path(os.environ.get("LIBRARY_FILES_ROOT", VAR_DIR / "private" / "library"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "library": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": LIBRARY_FILES_ROOT}},
 }
 WHITENOISE_MAX_AGE = 3600
 

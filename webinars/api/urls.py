@@ -19,7 +19,7 @@ from webinars.programme import selectors
 from webinars.registrations import services as registration_services
 from webinars.registrations.forms import RegistrationForm
 
-from . import serializers
+from . import library, serializers
 from .schemas import ErrorOut, RegistrationIn, RegistrationOut, SeriesOut, WebinarDetailOut, WebinarOut
 
 api = NinjaAPI(
@@ -130,6 +130,9 @@ REGISTRATION_MESSAGES = {
     "confirmed": "You are registered; your join link is on its way by e-mail.",
     "waitlisted": "All seats are taken; you are on the waiting list.",
 }
+
+
+library.register(api, Pagination)
 
 
 class _LazyDicts:

@@ -1,0 +1,161 @@
+"""Keeping the index right: what is public is indexed, what is not is not.
+
+The library's services call :func:`item_reindex` inside their transaction, so an item and
+its index change together. Changes to the programme arrive as its domain event
+``content_changed`` (``receivers``); they are collected per transaction and indexed once
+when it commits (:func:`schedule`), so an admin save of a webinar with ten inlines indexes
+it once. ``manage.py rebuild_search_index`` builds everything again (:func:`rebuild`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from webinars.programme.models import Person, Webinar, WebinarSpeaker
+
+from ..models import Caption, LibraryItem, SearchDocument
+from . import documents as docs
+from .analysis import document_terms
+from .backends import IndexRow, backend
+
+BATCH = 500
+
+ITEM_SOURCES = ("item", "transcript")
+
+
+def _rows(saved: Sequence[SearchDocument]) -> tuple[list[IndexRow], set[str]]:
+    rows = []
+    terms: set[str] = set()
+    for document in saved:
+        title_native, title_latin = document_terms(document.title, document.language)
+        body_native, body_latin = document_terms(document.text, document.language)
+        rows.append(IndexRow(document.pk, document.source, document.script, title_native, body_native, title_latin, body_latin))
+        terms.update(title_native, title_latin, body_native, body_latin)
+    return rows, terms
+
+
+def _store(documents: Sequence[SearchDocument]) -> int:
+    if not documents:
+        return 0
+    saved = SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
+    rows, terms = _rows(saved)
+    engine = backend()
+    engine.insert(rows)
+    engine.add_terms(terms)
+    return len(saved)
+
+
+def _remove(source: str, object_ids: Iterable[int], *, by_group: bool = False) -> int:
+    field = "group_id" if by_group else "object_id"
+    ids = list(SearchDocument.objects.filter(source=source, **{f"{field}__in": list(object_ids)}).values_list("pk", flat=True))
+    if ids:
+        backend().delete(ids)
+        SearchDocument.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+# --- objects ------------------------------------------------------------------------------------
+
+
+def item_queryset():
+    return LibraryItem.objects.prefetch_related("themes", "speakers", "captions")
+
+
+def item_reindex(item: LibraryItem) -> int:
+    """Index a published item and its transcripts again; remove an unpublished or deleted one."""
+    _remove("item", [item.pk])
+    _remove("transcript", [item.pk], by_group=True)
+    if item.pk is None or not LibraryItem.objects.filter(pk=item.pk, status=LibraryItem.Status.PUBLISHED).exists():
+        return 0
+    fresh = item_queryset().get(pk=item.pk)
+    captions = list(Caption.objects.filter(item=fresh).select_related("item"))
+    return _store(docs.item_documents(fresh) + docs.flatten(docs.caption_documents(c) for c in captions))
+
+
+def item_unindex(item_id: int) -> None:
+    _remove("item", [item_id])
+    _remove("transcript", [item_id], by_group=True)
+
+
+def webinar_queryset():
+    return Webinar.objects.public().prefetch_related(Prefetch("speakers", queryset=WebinarSpeaker.objects.select_related("person")))
+
+
+def webinar_reindex(webinar_ids: Iterable[int]) -> int:
+    ids = list(webinar_ids)
+    _remove("webinar", ids)
+    return _store(docs.flatten(docs.webinar_documents(w) for w in webinar_queryset().filter(pk__in=ids)))
+
+
+def person_reindex(person_ids: Iterable[int]) -> int:
+    ids = list(person_ids)
+    _remove("person", ids)
+    return _store(docs.flatten(docs.person_documents(p) for p in Person.objects.filter(pk__in=ids)))
+
+
+REINDEX: dict[str, Callable[[Iterable[int]], int]] = {"webinar": webinar_reindex, "person": person_reindex}
+
+
+# --- changes collected per transaction ------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def schedule(source: str, object_id: int) -> None:
+    """Index ``source`` object ``object_id`` again once the current transaction commits."""
+    pending: dict[str, set[int]] | None = getattr(_pending, "keys", None)
+    if pending is None:
+        pending = _pending.keys = {}
+        transaction.on_commit(_flush)
+    pending.setdefault(source, set()).add(object_id)
+
+
+def _flush() -> None:
+    pending: dict[str, set[int]] = getattr(_pending, "keys", None) or {}
+    _pending.keys = None
+    with transaction.atomic():
+        for source, ids in pending.items():
+            REINDEX[source](sorted(ids))
+
+
+# --- everything ----------------------------------------------------------------------------------
+
+
+def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, int]:
+    """Empty the index and index every public object again; counts of documents per source."""
+    counts = {"item": 0, "transcript": 0, "webinar": 0, "person": 0}
+    with transaction.atomic():
+        backend().clear()
+        SearchDocument.objects.all().delete()
+        batch: list[SearchDocument] = []
+
+        def flush() -> None:
+            stored = _store(batch)
+            for document in batch:
+                counts[document.source] += 1
+            batch.clear()
+            if progress:
+                progress("documents", stored)
+
+        for item in item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH):
+            batch.extend(docs.item_documents(item))
+            for caption in item.captions.all():
+                caption.item = item
+                batch.extend(docs.caption_documents(caption))
+            if len(batch) >= BATCH:
+                flush()
+        for webinar in webinar_queryset().iterator(chunk_size=BATCH):
+            batch.extend(docs.webinar_documents(webinar))
+            if len(batch) >= BATCH:
+                flush()
+        for person in Person.objects.iterator(chunk_size=BATCH):
+            batch.extend(docs.person_documents(person))
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+    return counts
