@@ -124,7 +124,7 @@ def item_delete(*, item: LibraryItem, actor: Any = None) -> None:
     index.item_unindex(item_id)
     item.delete()
     for stored in files:
-        transaction.on_commit(functools.partial(stored.storage.delete, stored.name))
+        transaction.on_commit(functools.partial(stored.storage.delete, stored.name or ""))
     signals.item_deleted.send(sender=LibraryItem, item=item, item_id=item_id, actor=actor)
 
 

@@ -10,7 +10,7 @@ the query's script first).
 * Folding: ``casefold``, compatibility decomposition, combining marks dropped (ё→е, й→и,
   ş→s, ä→a…), apostrophes and modifier letters gone (oʻ→o), and the letters of the
   region that have no decomposition mapped to their base letter (қ→к, ң→н, ө→о, ү→у, ұ→у,
-  і→и, ғ→г, һ/ҳ→х, ҷ→ч, ə→e, ı→i), as people type them on a Russian or English keyboard.
+  і→и, ғ→г, һ/ҳ→х, ə→e, ı→i), as people type them on a Russian or English keyboard.
 * Stemming: Snowball for English and Russian (Russian stems twice, so музей/музея/музеев
   meet on one stem); a light suffix stripper for the other languages of the region, whose
   Snowball stemmers are missing (kk, ky, uz, tg, tk, az, ka) or over-eager (hy).
@@ -61,7 +61,6 @@ _LETTER_FOLD = str.maketrans(
         "ғ": "г",
         "һ": "х",
         "ҳ": "х",
-        "ҷ": "ч",
         "ҙ": "з",
         "ә": "а",
         "ə": "e",

@@ -208,7 +208,9 @@ class PostgresBackend(Backend):
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {PG_TABLE}, {TERM_TABLE}")
+            # DELETE, not TRUNCATE: inside a transaction that already wrote rows (deferred key checks).
+            cursor.execute(f"DELETE FROM {PG_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608
 
     @staticmethod
     def _lexeme(term: str, weights: str) -> str:

@@ -76,14 +76,14 @@ def caption_documents(caption: Caption) -> list[SearchDocument]:
     passage: list[str] = []
     start: float | None = None
     length = 0
-    for cue_start, cue_end, text in caption.cues:
+    for cue_start, _cue_end, text in caption.cues:
+        if start is not None and (cue_start - start >= PASSAGE_SECONDS or length >= PASSAGE_CHARS):
+            documents.append(_passage(caption, title, start, passage))
+            passage, start, length = [], None, 0
         if start is None:
             start = cue_start
         passage.append(text)
         length += len(text)
-        if cue_end - start >= PASSAGE_SECONDS or length >= PASSAGE_CHARS:
-            documents.append(_passage(caption, title, start, passage))
-            passage, start, length = [], None, 0
     if passage and start is not None:
         documents.append(_passage(caption, title, start, passage))
     return documents
