@@ -21,8 +21,9 @@ def make_item(db):
     def make(title: dict, *, status=LibraryItem.Status.PUBLISHED, description=None, kind=LibraryItem.Kind.GUIDE, **fields):
         webinars = fields.pop("webinars", None)
         themes = fields.pop("themes", None)
+        speakers = fields.pop("speakers", None)
         item = LibraryItem(title=title, description=description or {}, kind=kind, status=status, **fields)
-        return services.item_save(item=item, webinars=webinars, themes=themes)
+        return services.item_save(item=item, webinars=webinars, themes=themes, speakers=speakers)
 
     return make
 

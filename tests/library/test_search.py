@@ -23,7 +23,9 @@ def titles(q: str, **kwargs) -> list[str]:
 @pytest.fixture
 def corpus(make_item):
     return {
-        "ru": make_item({"ru": "Эвакуация музейных коллекций"}, description={"ru": "Как спасать предметы музеев при чрезвычайных ситуациях."}),
+        "ru": make_item(
+            {"ru": "Эвакуация музейных коллекций"}, description={"ru": "Как спасать предметы музеев при чрезвычайных ситуациях."}
+        ),
         "en": make_item({"en": "Travelling exhibitions handbook"}, description={"en": "Packing, insurance and loans for exhibitions."}),
         "uz": make_item({"uz": "Muzey kolleksiyalarini raqamlashtirish"}, description={"uz": "Muzeylarda raqamli arxiv yaratish."}),
         "hy": make_item({"hy": "Թանգարանային պիտակներ"}, description={"hy": "Ինչպես գրել պիտակներ թանգարաններում"}),

@@ -235,7 +235,7 @@ class ThemeAdmin(ContentWidgetsMixin, admin.ModelAdmin):
         return may(request.user, "library.change_themes")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may(request.user, "library.change_themes") or may(request.user, "library.add_item")
+        return may(request.user, "library.change_themes")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may(request.user, "library.change_themes")

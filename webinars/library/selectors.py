@@ -182,7 +182,9 @@ def _facets(rows: list[tuple], ids: list[int], filters: LibraryFilters) -> dict[
     for _pk, kind, item_languages, item_countries, date in rows:
         kinds[kind] += 1
         languages.update(set(item_languages or []))
-        countries.update({str(c) for c in item_countries or []})
+        # values_list gives the stored text of a multiple CountryField ("KZ,AM").
+        codes = item_countries.split(",") if isinstance(item_countries, str) else [str(c) for c in item_countries or []]
+        countries.update({c for c in codes if c})
         if date:
             years[str(date.year)] += 1
     theme_counts = (

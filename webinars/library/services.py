@@ -160,11 +160,15 @@ def caption_upload(*, item: LibraryItem, language: str, data: bytes, filename: s
 @transaction.atomic
 def caption_save(*, caption: Caption, actor: Any = None) -> Caption:
     """Store a caption whose file was just uploaded in a form: read its cues (or refuse it by line)."""
-    caption.file.open("rb")
-    try:
-        data = caption.file.read()
-    finally:
-        caption.file.close()
+    stored = caption.file
+    if getattr(stored, "_committed", True):
+        with stored.open("rb"):
+            data = stored.read()
+    else:  # just uploaded, not yet in the storage
+        upload = stored.file
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
     caption.cues = caption_files.parse(data)
     caption.save()
     log_action(

@@ -9,7 +9,6 @@ it once. ``manage.py rebuild_search_index`` builds everything again (:func:`rebu
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -103,24 +102,35 @@ REINDEX: dict[str, Callable[[Iterable[int]], int]] = {"webinar": webinar_reindex
 
 # --- changes collected per transaction ------------------------------------------------------------
 
-_pending = threading.local()
+
+class _Batch:
+    """Objects to index again when the transaction that changed them commits."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, set[int]] = {}
+        self.done = False
+
+    def flush(self) -> None:
+        self.done = True
+        keys, self.keys = self.keys, {}
+        with transaction.atomic():
+            for source, ids in keys.items():
+                REINDEX[source](sorted(ids))
 
 
 def schedule(source: str, object_id: int) -> None:
-    """Index ``source`` object ``object_id`` again once the current transaction commits."""
-    pending: dict[str, set[int]] | None = getattr(_pending, "keys", None)
-    if pending is None:
-        pending = _pending.keys = {}
-        transaction.on_commit(_flush)
-    pending.setdefault(source, set()).add(object_id)
-
-
-def _flush() -> None:
-    pending: dict[str, set[int]] = getattr(_pending, "keys", None) or {}
-    _pending.keys = None
-    with transaction.atomic():
-        for source, ids in pending.items():
-            REINDEX[source](sorted(ids))
+    """Index ``source`` object ``object_id`` again once the current transaction commits (at once outside one)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        REINDEX[source]([object_id])
+        return
+    batch: _Batch | None = getattr(connection, "_library_index_batch", None)
+    # A rolled-back transaction drops its callbacks: then this batch is stale and a new one is registered.
+    if batch is None or batch.done or not any(entry[1] == batch.flush for entry in connection.run_on_commit):
+        batch = _Batch()
+        connection._library_index_batch = batch  # type: ignore[attr-defined]
+        transaction.on_commit(batch.flush)
+    batch.keys.setdefault(source, set()).add(object_id)
 
 
 # --- everything ----------------------------------------------------------------------------------
