@@ -25,7 +25,7 @@ from webinars.library.search.analysis import (
         ("Кыргызстан Үй", "кыргызстан уи"),  # ky
         ("Oʻzbekiston Gʻafur", "ozbekiston gafur"),  # uz: modifier letters gone
         ("Тоҷикистон ҳунар ӯ", "тоҷикистон хунар у"),  # tg
-        ("Türkmenistan ýaşyl", "turkmenistan yasyl"),  # tk
+        ("Türkmenistan ýaşyl", "turkmenistan yashyl"),  # tk: ş→sh (as Cyrillic ш)
         ("ԹԱՆԳԱՐԱՆ", "թանգարան"),  # hy: case
         ("მუზეუმი", "მუზეუმი"),  # ka: no case, unchanged
         ("Azərbaycan İncəsənət", "azerbaycan incesenet"),  # az: ə, İ
@@ -89,6 +89,8 @@ def test_script_of_a_word(word, script):
         ("თბილისი", "tbilisi"),
         ("թանգարան", "tangaran"),
         ("Тоҷикистон", "Tojikiston"),
+        ("տարհանում", "tarhanum"),  # Armenian ու is u
+        ("санлылашдырмак", "sanlylaşdyrmak"),  # Turkmen ş is ш
     ],
 )
 def test_latin_skeleton_meets_other_scripts(first, second):

@@ -78,10 +78,15 @@ _LETTER_FOLD = str.maketrans(
 )
 
 
+# Turkic ş and ç are the sounds Cyrillic writes ш and ч: folded to their digraphs, so that
+# "sanlylaşdyrmak" meets "санлылашдырмак" (a plain "s" is one letter away: a tolerated typo).
+_DIGRAPH_FOLD = str.maketrans({"ş": "sh", "ç": "ch", "ž": "zh"})
+
+
 @functools.lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """``word`` without case or diacritics, in its own script."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_DIGRAPH_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_LETTER_FOLD)
 
@@ -139,10 +144,10 @@ _SUFFIXES_RAW: dict[str, list[str]] = {
     "tk": "larynyň leriniň laryny lerini larda lerde lardan lerden lary leri lar ler nyň niň ny ni yň iň a e da de dan den "
     "yna ine ynda inde y i".split(),
     "az": "larının lərinin larını lərini larında lərində larda lərdə lardan lərdən ları ləri lar lər nın nin nun nün ın in un ün "
-    "ya yə a ə da də dan dən sı si su sü ı i u ü".split(),
+    "ilə la lə ya yə a ə da də dan dən sı si su sü ı i u ü".split(),
     "tg": "ҳоро ҳои ҳо он ро и ӣ".split(),
     "hy": "ներում ներից ներով ներին ներն ները ների ներ երում երից երի եր ում ից ով ին ը ն ի".split(),
-    "ka": "ებისთვის ებში ებზე ებით ებად ებს ების ები ებ ისთვის ში ზე ით ად ის ს ი მა მ ო ა".split(),
+    "ka": "ებისთვის ებთან ებში ებზე ებით ებად ებს ების ები ებ ისთვის თან ში ზე ით ად ის ს ი მა მ ო ა".split(),
 }
 _SUFFIXES = {lang: sorted({fold(s) for s in suffixes}, key=len, reverse=True) for lang, suffixes in _SUFFIXES_RAW.items()}
 MIN_STEM = 4
@@ -188,6 +193,7 @@ _SKELETON_RULES = [
     (re.compile(r"ph"), "f"),
     (re.compile(r"ck|q"), "k"),
     (re.compile(r"ye"), "e"),
+    (re.compile(r"ow"), "u"),  # Armenian ու
     (re.compile(r"y"), "i"),
     (re.compile(r"w"), "v"),
     (re.compile(r"(.)\1+"), r"\1"),
