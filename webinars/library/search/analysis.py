@@ -153,15 +153,18 @@ _SUFFIXES = {lang: sorted({fold(s) for s in suffixes}, key=len, reverse=True) fo
 MIN_STEM = 4
 
 
-def _strip_suffixes(word: str, suffixes: list[str], rounds: int = 2) -> str:
+def _strip_suffixes(word: str, suffixes: list[str], rounds: int = 2) -> list[str]:
+    """The word after each round of stripping (so "еріктілер" and "еріктілермен" meet on "ерікті")."""
+    found = []
     for _round in range(rounds):
         for suffix in suffixes:
             if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
                 word = word[: -len(suffix)]
+                found.append(word)
                 break
         else:
             break
-    return word
+    return found
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -178,7 +181,7 @@ def stems(word: str, language: str) -> tuple[str, ...]:
     suffixes = _SUFFIXES.get(language)
     if suffixes is None:
         return ()
-    return (_strip_suffixes(fold(word), suffixes),)
+    return tuple(_strip_suffixes(fold(word), suffixes)) or (fold(word),)
 
 
 # --- transliteration ----------------------------------------------------------------------

@@ -133,6 +133,33 @@ def schedule(source: str, object_id: int) -> None:
     batch.keys.setdefault(source, set()).add(object_id)
 
 
+# --- in bulk -------------------------------------------------------------------------------------
+
+
+def items_index(items: Iterable[LibraryItem], *, progress: Callable[[str, int], Any] | None = None) -> dict[str, int]:
+    """Index many published items and their transcripts in batches (already removed from the index)."""
+    counts = {"item": 0, "transcript": 0}
+    batch: list[SearchDocument] = []
+
+    def flush() -> None:
+        stored = _store(batch)
+        for document in batch:
+            counts[document.source] += 1
+        batch.clear()
+        if progress:
+            progress("documents", stored)
+
+    for item in items:
+        batch.extend(docs.item_documents(item))
+        for caption in item.captions.all():
+            caption.item = item
+            batch.extend(docs.caption_documents(caption))
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return counts
+
+
 # --- everything ----------------------------------------------------------------------------------
 
 
@@ -152,13 +179,9 @@ def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, i
             if progress:
                 progress("documents", stored)
 
-        for item in item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH):
-            batch.extend(docs.item_documents(item))
-            for caption in item.captions.all():
-                caption.item = item
-                batch.extend(docs.caption_documents(caption))
-            if len(batch) >= BATCH:
-                flush()
+        counts.update(
+            items_index(item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH), progress=progress)
+        )
         for webinar in webinar_queryset().iterator(chunk_size=BATCH):
             batch.extend(docs.webinar_documents(webinar))
             if len(batch) >= BATCH:
