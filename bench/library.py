@@ -242,7 +242,8 @@ def speed_rows(row_class, outcome: dict, label: str) -> list:
             target=f"< {INDEX_TARGET_S:.0f} s",
             passed=outcome["index_first_seconds"] < INDEX_TARGET_S,
             notes=(
-                f"{outcome['index_first_seconds']} s ({outcome['index_first_documents']}); the other items: {outcome['index_rest_seconds']} s "
+                f"{outcome['index_first_seconds']} s ({outcome['index_first_documents']}); "
+                f"the other items: {outcome['index_rest_seconds']} s "
                 f"({outcome['index_rest_documents']}); generating the corpus {outcome['generate_seconds']} s"
             ),
             details=outcome,

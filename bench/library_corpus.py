@@ -386,12 +386,15 @@ def vocabulary(language: str, size: int, rng: random.Random) -> list[str]:
 
 
 def zipf_sampler(words: list[str], rng: random.Random):
-    weights = [1 / (rank + 1) for rank in range(len(words))]
+    cumulative, total = [], 0.0
+    for rank in range(len(words)):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
     shuffled = words[:]
     rng.shuffle(shuffled)
 
     def sample(k: int) -> list[str]:
-        return rng.choices(shuffled, weights=weights, k=k)
+        return rng.choices(shuffled, cum_weights=cumulative, k=k)
 
     return sample
 

@@ -131,11 +131,12 @@ def library_listing(filters: LibraryFilters, *, offset: int = 0, limit: int = 30
     """Published items matching the filters (and the search words), with facet counts."""
     base = LibraryItem.objects.published()
     order: list[int] | None = None
-    hits: dict[int, Hit] = {}
+    ranked: dict[int, search_query.Ranked] = {}
+    forms: set[str] = set()
     if filters.q.strip():
-        found = search(filters.q, sources=("item", "transcript"), limit=LISTING_SEARCH_LIMIT, resolve=False)
-        order = [hit.group_id for hit in found.hits]
-        hits = {hit.group_id: hit for hit in found.hits}
+        found, forms = search_group_ids(filters.q, sources=("item", "transcript"), limit=LISTING_SEARCH_LIMIT)
+        order = [entry.group_id for entry in found]
+        ranked = {entry.group_id: entry for entry in found}
         base = base.filter(pk__in=order)
     matching = base
     if filters.theme:
@@ -159,6 +160,7 @@ def library_listing(filters: LibraryFilters, *, offset: int = 0, limit: int = 30
     page_ids = ids[offset : offset + limit]
     by_id = item_published().select_related("organisation").in_bulk(page_ids)
     items = [by_id[pk] for pk in page_ids if pk in by_id]
+    hits = {hit.group_id: hit for hit in _hits([ranked[i.pk] for i in items if i.pk in ranked], forms)}
     for item in items:
         hit = hits.get(item.pk)
         if hit is not None:
@@ -241,37 +243,41 @@ def search(q: str, *, sources: tuple[str, ...] = SOURCES, limit: int = 20, offse
     and the moment). With ``resolve`` the hits carry their objects and addresses.
     """
     parsed = search_query.parse(q)
-    ranked = search_query.ranked_documents(parsed, sources=sources, limit=max(search_query.CANDIDATES, offset + limit + 1))
-    seen: set[tuple[str, int]] = set()
-    chosen: list[search_query.RankedDocument] = []
-    for entry in ranked:
-        document = entry.document
-        key = ("item" if document.source in ("item", "transcript") else document.source, document.group_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append(entry)
-    page = chosen[offset : offset + limit]
-    hits = [_hit(entry, parsed.forms) for entry in page]
+    ranked = search_query.ranked(parsed, sources=sources, limit=max(search_query.CANDIDATES, offset + limit + 1))
+    hits = _hits(ranked[offset : offset + limit], parsed.forms)
     if resolve:
         _resolve(hits)
         hits = [h for h in hits if h.obj is not None]
-    return SearchPage(query=q, hits=hits, more=len(chosen) > offset + limit)
+    return SearchPage(query=q, hits=hits, more=len(ranked) > offset + limit)
 
 
-def _hit(entry: search_query.RankedDocument, forms: set[str]) -> Hit:
-    document: SearchDocument = entry.document
-    return Hit(
-        source=document.source,
-        group_id=document.group_id,
-        title=document.title,
-        language=document.language,
-        script=document.script,
-        snippet=search_query.highlight(document.text, document.language, forms) if document.text else SafeString(""),
-        title_html=search_query.highlight(document.title, document.language, forms, limit_words=None),
-        matched_all=entry.matched_all,
-        start_seconds=document.start_seconds,
-    )
+def search_group_ids(q: str, *, sources: tuple[str, ...], limit: int) -> tuple[list[search_query.Ranked], set[str]]:
+    """The ranked hits (ids only, no text read) and the query's forms, for listings that filter further."""
+    parsed = search_query.parse(q)
+    return search_query.ranked(parsed, sources=sources, limit=limit), parsed.forms
+
+
+def _hits(entries: list[search_query.Ranked], forms: set[str]) -> list[Hit]:
+    documents = SearchDocument.objects.in_bulk([e.document_id for e in entries])
+    hits = []
+    for entry in entries:
+        document = documents.get(entry.document_id)
+        if document is None:
+            continue
+        hits.append(
+            Hit(
+                source=document.source,
+                group_id=document.group_id,
+                title=document.title,
+                language=document.language,
+                script=document.script,
+                snippet=search_query.highlight(document.text, document.language, forms) if document.text else SafeString(""),
+                title_html=search_query.highlight(document.title, document.language, forms, limit_words=None),
+                matched_all=entry.matched_all,
+                start_seconds=document.start_seconds,
+            )
+        )
+    return hits
 
 
 def _resolve(hits: list[Hit]) -> None:

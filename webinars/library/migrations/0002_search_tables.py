@@ -9,7 +9,7 @@ from django.db import migrations
 
 SQLITE = [
     "CREATE VIRTUAL TABLE library_search_fts USING fts5("
-    "source UNINDEXED, script UNINDEXED, title_native, body_native, title_latin, body_latin, "
+    "source UNINDEXED, script UNINDEXED, group_id UNINDEXED, title_native, body_native, title_latin, body_latin, "
     "tokenize = 'unicode61 remove_diacritics 0')",
     "CREATE TABLE library_search_term (term TEXT PRIMARY KEY) WITHOUT ROWID",
 ]
@@ -19,7 +19,7 @@ POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TABLE library_search_pg ("
     "document_id bigint PRIMARY KEY REFERENCES library_searchdocument (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
-    "source varchar(16) NOT NULL, script varchar(12) NOT NULL, vector tsvector NOT NULL)",
+    "source varchar(16) NOT NULL, script varchar(12) NOT NULL, group_id bigint NOT NULL, vector tsvector NOT NULL)",
     "CREATE INDEX library_search_pg_vector ON library_search_pg USING gin (vector)",
     "CREATE TABLE library_search_term (term text PRIMARY KEY)",
     "CREATE INDEX library_search_term_trgm ON library_search_term USING gin (term gin_trgm_ops)",

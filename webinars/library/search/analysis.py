@@ -186,30 +186,37 @@ def stems(word: str, language: str) -> tuple[str, ...]:
 
 # --- transliteration ----------------------------------------------------------------------
 
-_SKELETON_RULES = [
-    (re.compile(r"[^a-z0-9]"), ""),
-    (re.compile(r"shch|sch"), "sh"),
-    (re.compile(r"dzh|dj|zh"), "j"),
-    (re.compile(r"kh|x"), "h"),
-    (re.compile(r"gh"), "g"),
-    (re.compile(r"ts|tz"), "c"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"ye"), "e"),
-    (re.compile(r"ow"), "u"),  # Armenian ու
-    (re.compile(r"y"), "i"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"(.)\1+"), r"\1"),
-]
+# Spelling variants merged in one left-to-right pass (longest first), then doubled letters.
+_SKELETON_MAP = {
+    "shch": "sh",
+    "sch": "sh",
+    "dzh": "j",
+    "dj": "j",
+    "zh": "j",
+    "kh": "h",
+    "x": "h",
+    "gh": "g",
+    "ts": "c",
+    "tz": "c",
+    "ph": "f",
+    "ck": "k",
+    "q": "k",
+    "ye": "e",
+    "ow": "u",  # Armenian ու
+    "y": "i",
+    "w": "v",
+}
+_SKELETON_RE = re.compile("|".join(sorted(_SKELETON_MAP, key=len, reverse=True)))
+_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
+_DOUBLED_RE = re.compile(r"(.)\1+")
 
 
 @functools.lru_cache(maxsize=200_000)
 def skeleton(folded: str) -> str:
     """A Latin key of a folded word in any script: transliteration variants merged."""
-    text = anyascii(folded).lower()
-    for pattern, replacement in _SKELETON_RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    text = _NOT_ALNUM_RE.sub("", anyascii(folded).lower())
+    text = _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group()], text)
+    return _DOUBLED_RE.sub(r"\1", text)
 
 
 _LATIN_TO_CYRILLIC = [

@@ -32,10 +32,19 @@ class WordGroup:
 
 
 @dataclass(frozen=True)
+class Match:
+    document_id: int
+    script: str
+    source: str
+    group_id: int
+
+
+@dataclass(frozen=True)
 class IndexRow:
     document_id: int
     source: str
     script: str
+    group_id: int
     title_native: list[str]
     body_native: list[str]
     title_latin: list[str]
@@ -85,13 +94,14 @@ class SqliteBackend(Backend):
     def insert(self, rows: Sequence[IndexRow]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, source, script, title_native, body_native, title_latin, body_latin) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {FTS_TABLE} (rowid, source, script, group_id, title_native, body_native, title_latin, body_latin) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         r.document_id,
                         r.source,
                         r.script,
+                        r.group_id,
                         " ".join(r.title_native),
                         " ".join(r.body_native),
                         " ".join(r.title_latin),
@@ -137,14 +147,14 @@ class SqliteBackend(Backend):
             source_filter = f" AND source IN ({','.join(['%s'] * len(sources))})"
             params.extend(sources)
         params.extend([script, limit])
-        weights = ", ".join(str(w) for w in (0.0, 0.0, *WEIGHTS))
+        weights = ", ".join(str(w) for w in (0.0, 0.0, 0.0, *WEIGHTS))
         sql = (
-            f"SELECT rowid, script FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{source_filter} "  # noqa: S608 -- placeholders only
+            f"SELECT rowid, script, source, group_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{source_filter} "  # noqa: S608 -- placeholders only
             f"ORDER BY script != %s, bm25({FTS_TABLE}, {weights}) LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [(row[0], row[1]) for row in cursor.fetchall()]
+            return [Match(*row) for row in cursor.fetchall()]
 
     def add_terms(self, terms: Iterable[str]) -> None:
         rows = [(t,) for t in set(terms)]
@@ -190,13 +200,14 @@ class PostgresBackend(Backend):
                 r.document_id,
                 r.source,
                 r.script,
+                r.group_id,
                 self._vector([(r.title_native, "A"), (r.body_native, "B"), (r.title_latin, "C"), (r.body_latin, "D")]),
             )
             for r in rows
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {PG_TABLE} (document_id, source, script, vector) VALUES (%s, %s, %s, %s::tsvector)",  # noqa: S608
+                f"INSERT INTO {PG_TABLE} (document_id, source, script, group_id, vector) VALUES (%s, %s, %s, %s, %s::tsvector)",  # noqa: S608
                 values,
             )
 
@@ -229,7 +240,7 @@ class PostgresBackend(Backend):
         weights = "{" + ",".join(str(w / WEIGHTS[0]) for w in reversed(WEIGHTS)) + "}"  # {D,C,B,A}
         source_filter = " AND source = ANY(%s)" if sources else ""
         sql = (
-            f"SELECT document_id, script FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
+            f"SELECT document_id, script, source, group_id FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
             f"WHERE vector @@ q{source_filter} ORDER BY script <> %s, ts_rank(%s::float4[], vector, q) DESC LIMIT %s"
         )
         params: list = [self.tsquery(groups, any_word)]
@@ -238,7 +249,7 @@ class PostgresBackend(Backend):
         params.extend([script, weights, limit])
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [(row[0], row[1]) for row in cursor.fetchall()]
+            return [Match(*row) for row in cursor.fetchall()]
 
     def add_terms(self, terms: Iterable[str]) -> None:
         unique_terms = sorted(set(terms))

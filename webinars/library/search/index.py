@@ -33,7 +33,9 @@ def _rows(saved: Sequence[SearchDocument]) -> tuple[list[IndexRow], set[str]]:
     for document in saved:
         title_native, title_latin = document_terms(document.title, document.language)
         body_native, body_latin = document_terms(document.text, document.language)
-        rows.append(IndexRow(document.pk, document.source, document.script, title_native, body_native, title_latin, body_latin))
+        rows.append(
+            IndexRow(document.pk, document.source, document.script, document.group_id, title_native, body_native, title_latin, body_latin)
+        )
         terms.update(title_native, title_latin, body_native, body_latin)
     return rows, terms
 

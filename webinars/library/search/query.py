@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import SearchDocument
-from .analysis import WORD_RE, all_forms, fold, query_forms, script_of, skeleton, text_script, words
+from .analysis import WORD_RE, all_forms, fold, query_forms, skeleton, text_script, words
 from .backends import WordGroup, backend
 
 #: Words a query may leave out (they would make "every word must match" fail for no reason).
@@ -38,9 +37,18 @@ class ParsedQuery:
 
 
 @dataclass
-class RankedDocument:
-    document: SearchDocument
+class Ranked:
+    """The best match of one hit (an object; an item with its transcripts), before its text is read."""
+
+    document_id: int
+    script: str
+    source: str
+    group_id: int
     matched_all: bool
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("item" if self.source in ("item", "transcript") else self.source, self.group_id)
 
 
 def parse(text: str) -> ParsedQuery:
@@ -68,18 +76,24 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, script=script, groups=groups, forms=forms)
 
 
-def ranked_documents(parsed: ParsedQuery, *, sources: Sequence[str] = (), limit: int = CANDIDATES) -> list[RankedDocument]:
-    """The best documents, those matching every word first."""
+def ranked(parsed: ParsedQuery, *, sources: Sequence[str] = (), limit: int = CANDIDATES) -> list[Ranked]:
+    """One entry per hit, best first: those matching every word, then (when they are few) some words."""
     if not parsed.groups:
         return []
     engine = backend()
-    found = engine.query(parsed.groups, script=parsed.script, sources=sources, limit=limit, any_word=False)
-    complete = {doc_id for doc_id, _script in found}
+    found = [(m, True) for m in engine.query(parsed.groups, script=parsed.script, sources=sources, limit=limit, any_word=False)]
     if len(found) < 20 and len(parsed.groups) > 1:
+        complete = {m.document_id for m, _all in found}
         extra = engine.query(parsed.groups, script=parsed.script, sources=sources, limit=limit, any_word=True)
-        found += [row for row in extra if row[0] not in complete]
-    by_id = SearchDocument.objects.in_bulk([doc_id for doc_id, _script in found])
-    return [RankedDocument(by_id[doc_id], doc_id in complete) for doc_id, _script in found if doc_id in by_id]
+        found += [(m, False) for m in extra if m.document_id not in complete]
+    seen: set[tuple[str, int]] = set()
+    result = []
+    for match, matched_all in found:
+        entry = Ranked(match.document_id, match.script, match.source, match.group_id, matched_all)
+        if entry.key not in seen:
+            seen.add(entry.key)
+            result.append(entry)
+    return result
 
 
 def highlight(text: str, language: str, forms: set[str], *, limit_words: int | None = SNIPPET_WORDS) -> SafeString:
@@ -87,27 +101,26 @@ def highlight(text: str, language: str, forms: set[str], *, limit_words: int | N
     matches = list(WORD_RE.finditer(text))
     if not matches:
         return mark_safe(escape(text[:200]))  # noqa: S308 -- escaped
-    marked = [bool(all_forms(m.group(), language) & forms) for m in matches]
+
+    def is_marked(index: int) -> bool:
+        return bool(all_forms(matches[index].group(), language) & forms)
+
     start_word, end_word = 0, len(matches)
     if limit_words is not None and len(matches) > limit_words:
-        first = marked.index(True) if True in marked else 0
+        first = next((i for i in range(len(matches)) if is_marked(i)), 0)
         start_word = max(0, first - limit_words // 3)
         end_word = min(len(matches), start_word + limit_words)
     begin = matches[start_word].start() if start_word else 0
     end = matches[end_word - 1].end() if end_word < len(matches) else len(text)
     out = ["…" if start_word else ""]
     position = begin
-    for match, is_marked in zip(matches[start_word:end_word], marked[start_word:end_word], strict=True):
+    for index in range(start_word, end_word):
+        match = matches[index]
         out.append(escape(text[position : match.start()]))
         word = escape(match.group())
-        out.append(f"<mark>{word}</mark>" if is_marked else word)
+        out.append(f"<mark>{word}</mark>" if is_marked(index) else word)
         position = match.end()
     out.append(escape(text[position:end]))
     if end < len(text):
         out.append("…")
     return mark_safe("".join(out).strip())  # noqa: S308 -- every piece escaped above
-
-
-def query_script(text: str) -> str:
-    kept = [w for w in words(text)]
-    return script_of(kept[0]) if len(kept) == 1 else text_script(text)
