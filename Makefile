@@ -30,6 +30,8 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo_programme
+	$(BIN)/python manage.py load_demo_library
+	$(BIN)/python manage.py rebuild_search_index --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (with a background worker for e-mail; Ctrl-C stops both)"
 	$(BIN)/python manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --logger-class config.gunicorn_logging.RedactingLogger --forwarded-allow-ips=127.0.0.1

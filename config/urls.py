@@ -6,11 +6,12 @@ from django.urls import include, path
 from webinars.api.urls import api
 from webinars.core.media import media_image
 from webinars.programme.admin.view_on_site import view_on_site
+from webinars.public import library_views
 from webinars.public import views as public_views
-from webinars.public.feeds import UpcomingWebinarsFeed
+from webinars.public.feeds import LibraryFeed, UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
 
-feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming")], "feeds")
+feeds = ([path("upcoming.atom", UpcomingWebinarsFeed(), name="upcoming"), path("library.atom", LibraryFeed(), name="library")], "feeds")
 
 urlpatterns = [
     path("", include("webinars.registrations.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("reports/", include("webinars.reports.urls")),
     path("organise/account/", include("webinars.accounts.urls")),
     path("organise/", include("webinars.organise.urls")),
+    path("library/", include("webinars.public.library_urls")),
+    path("search/", library_views.search, name="search"),
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),

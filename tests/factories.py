@@ -14,6 +14,7 @@ from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.audit.models import LogEntry
 from webinars.certificates.models import Certificate, CertificateSignature, CertificateTemplate
 from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
+from webinars.library.models import Caption, LibraryItem, Theme
 from webinars.programme.models import Organisation, Person, Series, SeriesRole, Webinar, WebinarLink, WebinarSpeaker
 from webinars.registrations.models import Booking, Registration, RegistrationQuestion
 
@@ -259,3 +260,45 @@ class FeedbackResponseFactory(factory.django.DjangoModelFactory):
     webinar = factory.SubFactory(WebinarFactory)
     invitation = None
     rating = 4
+
+
+# --- library -----------------------------------------------------------------------------
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.Sequence(lambda n: {"en": f"Theme {n}", "ru": f"Тема {n}"})
+
+
+class LibraryItemFactory(factory.django.DjangoModelFactory):
+    """A published link item (saved directly: index it with ``library.services`` when a test searches)."""
+
+    class Meta:
+        model = LibraryItem
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: {"en": f"Guide {n}"})
+    kind = LibraryItem.Kind.GUIDE
+    url = "https://example.org/guide.pdf"
+    languages = factory.LazyFunction(lambda: ["en"])
+    status = LibraryItem.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def webinars(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.webinars.set(extracted)
+
+
+class CaptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Caption
+
+    item = factory.SubFactory(LibraryItemFactory, kind=LibraryItem.Kind.RECORDING)
+    language = "en"
+    file = factory.django.FileField(filename="captions.vtt", data=b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n")
+    cues = factory.LazyFunction(lambda: [[1.0, 2.0, "Hello"]])

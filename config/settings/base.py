@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "webinars.reports",
     "webinars.team",
     "webinars.accounts",
+    "webinars.library",
     "webinars.public",
     "webinars.organise",
     "webinars.api",
@@ -208,9 +209,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded images (photos, logos) are served by the application (``core.media``); turn off
 # when a web server in front serves MEDIA_URL itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Library files (PDFs, slides, videos, captions) are private: never under MEDIA_URL, served only
+# by the library's view once their item is published.
+LIBRARY_FILES_ROOT = Path(os.environ.get("LIBRARY_FILES_ROOT", VAR_DIR / "private" / "library"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "library": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": LIBRARY_FILES_ROOT}},
 }
 WHITENOISE_MAX_AGE = 3600
 

@@ -43,6 +43,10 @@ LEAST_ROLE = {
     "certificates.change_design": Role.EDITOR,
     "feedback.view_feedback": Role.VIEWER,
     "reports.view_reports": Role.VIEWER,
+    "library.view_items": Role.VIEWER,
+    "library.change_item": Role.EDITOR,
+    "library.add_item": Role.EDITOR,
+    "library.delete_item": Role.EDITOR,
 }
 RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 SUPERUSER_ONLY = ["programme.delete_series", "programme.grant_any_role"]

@@ -19,7 +19,7 @@ from webinars.programme import selectors
 from webinars.registrations import services as registration_services
 from webinars.registrations.forms import RegistrationForm
 
-from . import serializers
+from . import library, serializers
 from .schemas import ErrorOut, RegistrationIn, RegistrationOut, SeriesOut, WebinarDetailOut, WebinarOut
 
 api = NinjaAPI(
@@ -126,6 +126,9 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
 
 
 REGISTRATION_RECEIVED = "Thank you. An e-mail to the address tells what happens next (check the spam folder too)."
+
+
+library.register(api, Pagination)
 
 
 class _LazyDicts:

@@ -77,6 +77,16 @@ ACTIONS: dict[str, Any] = {
     "certificate.name_correction_withdrawn": _("Name correction withdrawn (the name was changed back)"),
     "certificate.name_correction_approved": _("Name correction approved: the certificate is re-issued with the same code"),
     "certificate.name_correction_refused": _("Name correction refused: the certificate keeps its name"),
+    # library
+    "library.item_created": _("Library item created"),
+    "library.item_changed": _("Library item changed"),
+    "library.item_published": _("Library item published"),
+    "library.item_unpublished": _("Library item unpublished (back to draft)"),
+    "library.item_deleted": _("Library item deleted"),
+    "library.caption_uploaded": _("Captions uploaded (%(language)s, cues: %(cues)s)"),
+    "library.caption_deleted": _("Captions deleted (%(language)s)"),
+    "library.links_converted": _("Useful links turned into library items: %(count)s"),
+    "library.items_imported": _("Library items imported: %(count)s"),
     # exports of personal data
     "export.registrations": _("Registrations exported (%(format)s, rows: %(count)s)"),
     "export.report": _("Report exported (%(format)s)"),

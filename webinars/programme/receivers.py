@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from webinars.core.services import content_version_bump
 
-from . import models, services
+from . import models, services, signals
 
 PUBLIC_MODELS = (
     models.Organisation,
@@ -21,7 +21,13 @@ PUBLIC_MODELS = (
 )
 
 
-def _content_changed(sender, **kwargs) -> None:
+def _content_changed(sender, instance=None, **kwargs) -> None:
+    content_version_bump()
+    if instance is not None:
+        signals.content_changed.send(sender=sender, instance=instance, deleted="created" not in kwargs)
+
+
+def _partners_changed(sender, **kwargs) -> None:
     content_version_bump()
 
 
@@ -29,7 +35,7 @@ for _model in PUBLIC_MODELS:
     post_save.connect(_content_changed, sender=_model, dispatch_uid=f"content-save-{_model.__name__}")
     post_delete.connect(_content_changed, sender=_model, dispatch_uid=f"content-delete-{_model.__name__}")
 for _through in (models.Series.partners.through, models.Webinar.partners.through):
-    m2m_changed.connect(_content_changed, sender=_through, dispatch_uid=f"content-m2m-{_through.__name__}")
+    m2m_changed.connect(_partners_changed, sender=_through, dispatch_uid=f"content-m2m-{_through.__name__}")
 
 
 @receiver(post_save, sender=models.Series, dispatch_uid="series-slug-history")

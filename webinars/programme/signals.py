@@ -9,6 +9,12 @@ All are sent with ``sender=Webinar`` and ``webinar``, ``actor`` (a user or None)
     follow.
 ``webinar_moved``
     also ``from_starts_at`` and ``from_duration_minutes``: the start or the length changed.
+
+``content_changed``
+    sent by ``receivers`` whenever public content was saved or deleted, whichever path
+    changed it (admin, services, shell): ``sender`` is the model, with ``instance`` and
+    ``deleted``. What higher apps follow to keep copies of the content right (the library's
+    search index).
 """
 
 from django.dispatch import Signal
@@ -18,3 +24,4 @@ webinar_unpublished = Signal()
 webinar_cancelled = Signal()
 webinar_postponed = Signal()
 webinar_moved = Signal()
+content_changed = Signal()

@@ -14,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from webinars.core.caching import cached_public_page
+from webinars.library import selectors as library_selectors
+from webinars.library.models import LibraryItem
 from webinars.programme import selectors
 from webinars.programme.calendar import calendar_for
 from webinars.programme.models import Webinar
@@ -78,6 +80,9 @@ def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) ->
 def _render_webinar(request: HttpRequest, webinar: Webinar, *, preview: bool = False) -> HttpResponse:
     partners = {p.pk: p for p in [*webinar.series.partners.all(), *webinar.partners.all()]}
     previous = selectors.webinar_past().filter(series=webinar.series, start_date__lt=webinar.start_date)
+    library_items = library_selectors.items_for_webinar(webinar)
+    converted = library_selectors.converted_link_ids(webinar)
+    recordings = [i for i in library_items if i.kind in (LibraryItem.Kind.RECORDING, LibraryItem.Kind.VIDEO)]
     return render(
         request,
         "public/webinar.html",
@@ -85,7 +90,9 @@ def _render_webinar(request: HttpRequest, webinar: Webinar, *, preview: bool = F
             "webinar": webinar,
             "series": webinar.series,
             "speakers": list(webinar.speakers.all()),
-            "links": list(webinar.links.all()),
+            "links": [link for link in webinar.links.all() if link.pk not in converted],
+            "library_items": [i for i in library_items if i not in recordings],
+            "recordings": recordings,
             "partners": list(partners.values()),
             "previous": list(previous),
             "permanent_url": settings.SITE_URL + webinar.get_permanent_url(),
@@ -119,7 +126,11 @@ def person_detail(request: HttpRequest, person_slug: str) -> HttpResponse:
     person = selectors.person_by_slug(person_slug)
     if person is None:
         raise Http404
-    return render(request, "public/person.html", {"person": person, "talks": list(selectors.person_webinars(person))})
+    return render(
+        request,
+        "public/person.html",
+        {"person": person, "talks": list(selectors.person_webinars(person)), "library_items": library_selectors.items_for_person(person)},
+    )
 
 
 @require_safe

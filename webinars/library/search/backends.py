@@ -1,0 +1,278 @@
+"""The two index backends behind ``search``: SQLite FTS5 (the embedded default) and PostgreSQL
+full-text search with ``pg_trgm``. Both index the forms made by ``analysis`` (so stemming,
+folding and transliteration are identical), weigh native-script columns above the Latin
+skeleton, list hits in the query's own script first, and find one-letter typos in a table of
+every indexed term (candidates by edit on SQLite, by trigram similarity on PostgreSQL).
+
+The tables are made by migration ``0002_search_tables`` for the database in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .analysis import edits1
+
+FTS_TABLE = "library_search_fts"
+PG_TABLE = "library_search_pg"
+TERM_TABLE = "library_search_term"
+# Weights: title in its own script, text in its own script, then the same as Latin skeletons.
+WEIGHTS = (10.0, 3.0, 4.0, 1.0)
+
+
+@dataclass(frozen=True)
+class WordGroup:
+    """The forms one query word may match: in the documents' own script, and as Latin skeletons."""
+
+    native: tuple[str, ...]
+    latin: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    document_id: int
+    script: str
+    source: str
+    group_id: int
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    document_id: int
+    source: str
+    script: str
+    group_id: int
+    title_native: list[str]
+    body_native: list[str]
+    title_latin: list[str]
+    body_latin: list[str]
+
+
+class Backend:
+    vendor = ""
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
+        raise NotImplementedError
+
+    def delete(self, document_ids: Iterable[int]) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def query(
+        self, groups: Sequence[WordGroup], *, script: str, sources: Sequence[str], limit: int, any_word: bool
+    ) -> list[tuple[int, str]]:
+        """(document id, script) of the best matches, best first."""
+        raise NotImplementedError
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        raise NotImplementedError
+
+    def known_terms(self, terms: Iterable[str]) -> set[str]:
+        wanted = sorted(set(terms))
+        found: set[str] = set()
+        with connection.cursor() as cursor:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT term FROM {TERM_TABLE} WHERE term IN ({marks})", chunk)  # noqa: S608 -- placeholders only
+                found.update(row[0] for row in cursor.fetchall())
+        return found
+
+    def typo_candidates(self, term: str) -> set[str]:
+        """Indexed Latin terms one edit away from ``term``."""
+        raise NotImplementedError
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, source, script, group_id, title_native, body_native, title_latin, body_latin) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        r.document_id,
+                        r.source,
+                        r.script,
+                        r.group_id,
+                        " ".join(r.title_native),
+                        " ".join(r.body_native),
+                        " ".join(r.title_latin),
+                        " ".join(r.body_latin),
+                    )
+                    for r in rows
+                ],
+            )
+
+    def delete(self, document_ids: Iterable[int]) -> None:
+        ids = [(i,) for i in document_ids]
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)  # noqa: S608
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608
+
+    @staticmethod
+    def _quote(term: str) -> str:
+        return '"' + term.replace('"', '""') + '"'
+
+    def match_expression(self, groups: Sequence[WordGroup], any_word: bool) -> str:
+        parts = []
+        for group in groups:
+            alternatives = []
+            if group.native:
+                alternatives.append("{title_native body_native} : (" + " OR ".join(map(self._quote, group.native)) + ")")
+            if group.latin:
+                alternatives.append("{title_latin body_latin} : (" + " OR ".join(map(self._quote, group.latin)) + ")")
+            parts.append("(" + " OR ".join(alternatives) + ")")
+        return (" OR " if any_word else " AND ").join(parts)
+
+    def query(
+        self, groups: Sequence[WordGroup], *, script: str, sources: Sequence[str], limit: int, any_word: bool
+    ) -> list[tuple[int, str]]:
+        expression = self.match_expression(groups, any_word)
+        source_filter = ""
+        params: list = [expression]
+        if sources:
+            source_filter = f" AND source IN ({','.join(['%s'] * len(sources))})"
+            params.extend(sources)
+        params.extend([script, limit])
+        weights = ", ".join(str(w) for w in (0.0, 0.0, 0.0, *WEIGHTS))
+        sql = (
+            f"SELECT rowid, script, source, group_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{source_filter} "  # noqa: S608 -- placeholders only
+            f"ORDER BY script != %s, bm25({FTS_TABLE}, {weights}) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Match(*row) for row in cursor.fetchall()]
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        rows = [(t,) for t in set(terms)]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT OR IGNORE INTO {TERM_TABLE} (term) VALUES (%s)", rows)  # noqa: S608
+
+    def typo_candidates(self, term: str) -> set[str]:
+        return self.known_terms(edits1(term))
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    #: pg_trgm similarity above which a term is a typo candidate (then checked: one edit away).
+    SIMILARITY = 0.25
+
+    @staticmethod
+    def _vector(columns: Sequence[tuple[list[str], str]]) -> str:
+        """A ``tsvector`` literal: each term at its position with its column's weight (A–D).
+
+        Built here rather than with ``to_tsvector`` so that no text-search parser or locale
+        splits or changes the forms ``analysis`` made (Armenian and Georgian letters included).
+        """
+        lexemes: dict[str, list[str]] = {}
+        position = 1
+        for terms, weight in columns:
+            for term in terms:
+                if position < 16383:
+                    lexemes.setdefault(term, []).append(f"{position}{weight}")
+                    position += 1
+                else:
+                    lexemes.setdefault(term, [])
+            position += 1
+        parts = []
+        for term, positions in lexemes.items():
+            quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+            parts.append(quoted + (":" + ",".join(positions[:256]) if positions else ""))
+        return " ".join(parts)
+
+    def insert(self, rows: Sequence[IndexRow]) -> None:
+        values = [
+            (
+                r.document_id,
+                r.source,
+                r.script,
+                r.group_id,
+                self._vector([(r.title_native, "A"), (r.body_native, "B"), (r.title_latin, "C"), (r.body_latin, "D")]),
+            )
+            for r in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {PG_TABLE} (document_id, source, script, group_id, vector) VALUES (%s, %s, %s, %s, %s::tsvector)",  # noqa: S608
+                values,
+            )
+
+    def delete(self, document_ids: Iterable[int]) -> None:
+        ids = list(document_ids)
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE document_id = ANY(%s)", [ids])  # noqa: S608
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            # DELETE, not TRUNCATE: inside a transaction that already wrote rows (deferred key checks).
+            cursor.execute(f"DELETE FROM {PG_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608
+
+    @staticmethod
+    def _lexeme(term: str, weights: str) -> str:
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "':" + weights
+
+    def tsquery(self, groups: Sequence[WordGroup], any_word: bool) -> str:
+        parts = []
+        for group in groups:
+            alternatives = [self._lexeme(t, "AB") for t in group.native] + [self._lexeme(t, "CD") for t in group.latin]
+            parts.append("(" + " | ".join(alternatives) + ")")
+        return (" | " if any_word else " & ").join(parts)
+
+    def query(
+        self, groups: Sequence[WordGroup], *, script: str, sources: Sequence[str], limit: int, any_word: bool
+    ) -> list[tuple[int, str]]:
+        weights = "{" + ",".join(str(w / WEIGHTS[0]) for w in reversed(WEIGHTS)) + "}"  # {D,C,B,A}
+        source_filter = " AND source = ANY(%s)" if sources else ""
+        sql = (
+            f"SELECT document_id, script, source, group_id FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
+            f"WHERE vector @@ q{source_filter} ORDER BY script <> %s, ts_rank(%s::float4[], vector, q) DESC LIMIT %s"
+        )
+        params: list = [self.tsquery(groups, any_word)]
+        if sources:
+            params.append(list(sources))
+        params.extend([script, weights, limit])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Match(*row) for row in cursor.fetchall()]
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        unique_terms = sorted(set(terms))
+        if unique_terms:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {TERM_TABLE} (term) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",  # noqa: S608
+                    [unique_terms],
+                )
+
+    def typo_candidates(self, term: str) -> set[str]:
+        from rapidfuzz.distance import OSA
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_limit(%s)", [self.SIMILARITY])
+            cursor.execute(
+                f"SELECT term FROM {TERM_TABLE} WHERE term %% %s AND length(term) BETWEEN %s AND %s",  # noqa: S608
+                [term, len(term) - 1, len(term) + 1],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+        return {t for t in found if t != term and OSA.distance(t, term) <= 1}
+
+
+def backend() -> Backend:
+    """The backend of the database in use."""
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

@@ -1,0 +1,229 @@
+"""Writes to the library: items, their files and captions, themes, publication, imports.
+
+Each function owns its transaction, logs (``library.*`` codes) and sends the library's
+domain events; the search index changes in the same transaction (``search.index``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from webinars.audit.services import log_action
+from webinars.core.errors import DomainError
+from webinars.core.languages import CONTENT_LANGUAGE_CODES
+from webinars.programme.models import WebinarLink
+
+from . import captions as caption_files
+from . import signals
+from .conversion import convert_links
+from .importing import parse as parse_import
+from .models import Caption, LibraryItem, Theme
+from .rules import item_series_ids
+from .search import index
+
+
+def _series(item: LibraryItem) -> int | None:
+    ids = item_series_ids(item)
+    return min(ids) if ids else None
+
+
+def _forget_series(item: LibraryItem) -> None:
+    if hasattr(item, "_series_ids"):
+        del item._series_ids
+
+
+@transaction.atomic
+def item_save(
+    *,
+    item: LibraryItem,
+    themes: Iterable[Theme] | None = None,
+    webinars: Iterable[Any] | None = None,
+    speakers: Iterable[Any] | None = None,
+    actor: Any = None,
+    reindex: bool = True,
+) -> LibraryItem:
+    """Store an item as edited (its relations too when given); a published one is indexed again.
+
+    ``reindex=False`` when the caller saves the relations itself and then calls
+    :func:`item_relations_saved` (the admin's form saves many-to-many fields after the item).
+    """
+    created = item.pk is None
+    unknown = [code for code in item.languages or [] if code not in CONTENT_LANGUAGE_CODES]
+    if unknown:
+        raise DomainError(_("Unknown language code: %(codes)s.") % {"codes": ", ".join(unknown)}, field="languages")
+    if item.status == LibraryItem.Status.PUBLISHED and item.published_at is None:
+        item.published_at = timezone.now()
+    item.save()
+    if themes is not None:
+        item.themes.set(list(themes))
+    if webinars is not None:
+        item.webinars.set(list(webinars))
+        _forget_series(item)
+    if speakers is not None:
+        item.speakers.set(list(speakers))
+    log_action(
+        "library.item_created" if created else "library.item_changed",
+        actor=actor,
+        obj=item,
+        series=_series(item),
+        data={"item": item.pk, "status": item.status},
+    )
+    if reindex:
+        item_relations_saved(item=item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_relations_saved(*, item: LibraryItem, actor: Any = None) -> LibraryItem:
+    """Index an item again once everything about it is stored, and announce the change."""
+    _forget_series(item)
+    index.item_reindex(item)
+    signals.item_changed.send(sender=LibraryItem, item=item, actor=actor)
+    return item
+
+
+STATUS_EVENTS = {
+    LibraryItem.Status.PUBLISHED: ("library.item_published", signals.item_published),
+    LibraryItem.Status.DRAFT: ("library.item_unpublished", signals.item_unpublished),
+}
+
+
+@transaction.atomic
+def item_set_status(*, item: LibraryItem, status: str, actor: Any = None) -> LibraryItem:
+    """Publish an item (its page, file, captions and search entry appear) or take it back to draft."""
+    if status not in LibraryItem.Status.values:
+        raise DomainError(_("Unknown status."), field="status")
+    before = item.status
+    item.status = status
+    fields = ["status", "updated_at"]
+    if status == LibraryItem.Status.PUBLISHED and item.published_at is None:
+        item.published_at = timezone.now()
+        fields.append("published_at")
+    item.save(update_fields=fields)
+    if before != status:
+        code, signal = STATUS_EVENTS[LibraryItem.Status(status)]
+        log_action(code, actor=actor, obj=item, series=_series(item), data={"item": item.pk, "from_status": before, "to_status": status})
+        index.item_reindex(item)
+        signal.send(sender=LibraryItem, item=item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: LibraryItem, actor: Any = None) -> None:
+    """Delete an item, its captions and stored files (the files once the deletion is committed)."""
+    item_id = item.pk
+    files = [f for f in [item.file, *(c.file for c in item.captions.all())] if f]
+    log_action("library.item_deleted", actor=actor, obj=item, series=_series(item), data={"item": item_id})
+    index.item_unindex(item_id)
+    item.delete()
+    for stored in files:
+        transaction.on_commit(functools.partial(stored.storage.delete, stored.name or ""))
+    signals.item_deleted.send(sender=LibraryItem, item=item, item_id=item_id, actor=actor)
+
+
+@transaction.atomic
+def caption_upload(*, item: LibraryItem, language: str, data: bytes, filename: str = "captions.vtt", actor: Any = None) -> Caption:
+    """Attach (or replace) the item's WebVTT captions in ``language``.
+
+    A malformed file raises ``CaptionFileError`` naming its line; nothing is stored then.
+    """
+    if language not in CONTENT_LANGUAGE_CODES:
+        raise DomainError(_("Unknown language code: %(codes)s.") % {"codes": language}, field="language")
+    cues = caption_files.parse(data)
+    caption = Caption.objects.filter(item=item, language=language).first() or Caption(item=item, language=language)
+    old_name = caption.file.name if caption.pk and caption.file else ""
+    caption.cues = cues
+    caption.file.save(filename if filename.lower().endswith(".vtt") else f"{filename}.vtt", ContentFile(data), save=False)
+    caption.save()
+    if old_name and old_name != caption.file.name:
+        storage = caption.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    log_action(
+        "library.caption_uploaded",
+        actor=actor,
+        obj=item,
+        series=_series(item),
+        data={"item": item.pk, "language": language, "cues": len(cues)},
+    )
+    index.item_reindex(item)
+    signals.item_changed.send(sender=LibraryItem, item=item, actor=actor)
+    return caption
+
+
+@transaction.atomic
+def caption_save(*, caption: Caption, actor: Any = None) -> Caption:
+    """Store a caption whose file was just uploaded in a form: read its cues (or refuse it by line)."""
+    stored = caption.file
+    if getattr(stored, "_committed", True):
+        with stored.open("rb"):
+            data = stored.read()
+    else:  # just uploaded, not yet in the storage
+        upload = stored.file
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+    caption.cues = caption_files.parse(data)
+    caption.save()
+    log_action(
+        "library.caption_uploaded",
+        actor=actor,
+        obj=caption.item,
+        series=_series(caption.item),
+        data={"item": caption.item_id, "language": caption.language, "cues": len(caption.cues)},
+    )
+    index.item_reindex(caption.item)
+    return caption
+
+
+@transaction.atomic
+def caption_delete(*, caption: Caption, actor: Any = None) -> None:
+    item = caption.item
+    storage, name = caption.file.storage, caption.file.name
+    log_action("library.caption_deleted", actor=actor, obj=item, series=_series(item), data={"item": item.pk, "language": caption.language})
+    caption.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+    index.item_reindex(item)
+
+
+@transaction.atomic
+def theme_save(*, theme: Theme, actor: Any = None) -> Theme:
+    """Store a theme of the list; the published items that carry it are indexed again (its name is searchable)."""
+    theme.save()
+    for item in theme.items.filter(status=LibraryItem.Status.PUBLISHED):
+        index.item_reindex(item)
+    return theme
+
+
+@transaction.atomic
+def links_convert(*, actor: Any = None) -> list[int]:
+    """Turn the webinars' useful links that are not yet library items into items (see ``conversion``)."""
+    created = convert_links(LibraryItem, WebinarLink, now=timezone.now())
+    for item in LibraryItem.objects.filter(pk__in=created, status=LibraryItem.Status.PUBLISHED):
+        index.item_reindex(item)
+    if created:
+        log_action("library.links_converted", actor=actor, data={"count": len(created)})
+    return created
+
+
+def search_index_rebuild() -> dict[str, int]:
+    """Index every public object again (``manage.py rebuild_search_index``)."""
+    return index.rebuild()
+
+
+@transaction.atomic
+def items_import(*, data: bytes, actor: Any = None) -> list[LibraryItem]:
+    """Create the items of a CSV file (``importing``): all of them, or none and every problem by line."""
+    rows = parse_import(data)
+    created = []
+    for row in rows:
+        created.append(item_save(item=row.item, themes=row.themes, webinars=row.webinars, speakers=row.speakers, actor=actor))
+    log_action("library.items_imported", actor=actor, data={"count": len(created)})
+    return created
