@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import (
     CertificateFactory,
@@ -20,13 +20,16 @@ from tests.factories import (
     OrganisationFactory,
     RegistrationFactory,
     SeriesFactory,
+    UserFactory,
     WebinarFactory,
 )
 from webinars.mail.models import OutgoingMessage
 from webinars.mail.registry import all_kinds
 from webinars.mail.rendering import render
 from webinars.registrations import messaging
+from webinars.registrations.broadcasts import webinar_message_test
 from webinars.registrations.models import Registration
+from webinars.team.services import organiser_invite
 
 from .test_accessibility import describe
 
@@ -92,6 +95,14 @@ def _messages(language: str) -> dict[str, OutgoingMessage]:
         "confirm_request": messaging.queue(kind="confirm_request", booking=waiting.booking, key=f"confirm:{language}:{waiting.pk}"),
         "manage_link": messaging.queue(kind="manage_link", booking=confirmed.booking, key=f"manage:{language}:{confirmed.pk}"),
     }
+    # The organisers' own e-mails: an invitation to a series, a test of a message to registrants.
+    owner = UserFactory(username=f"owner-{language}@example.org", email=f"owner-{language}@example.org")
+    with translation.override(language):
+        organiser_invite(series=series, email=f"new-editor-{language}@example.org", role="editor", actor=owner, language=language)
+        slides = ("Slides", f"The slides are here:\n{LONG_URL}")
+        webinar_message_test(webinar=webinar, texts={language: slides}, fallback=slides, actor=owner)
+    for kind in ("organiser_invitation", "organiser_message_test"):
+        messages[kind] = OutgoingMessage.objects.filter(kind=kind).latest("pk")
     return messages
 
 
@@ -107,7 +118,7 @@ def test_every_registered_kind_is_checked():
     with_examples = {
         "confirmed", "waitlisted", "promoted", "reminder", "cancelled", "cancelled_by_organiser", "recording",
         "organiser_message", "webinar_cancelled", "webinar_postponed", "certificate", "feedback_request",
-        "confirm_request", "manage_link",
+        "confirm_request", "manage_link", "organiser_invitation", "organiser_message_test",
     }  # fmt: skip
     assert {kind.name for kind in all_kinds()} <= with_examples
 

@@ -66,7 +66,16 @@ def programme(site):
         RegistrationFactory(webinar=webinar, name="Динара Халикова", email="dinara@example.org", language="ru", country="KZ"),
         RegistrationFactory(webinar=webinar, name="Անահիտ Սարգսյան", email="anahit@example.org", language="hy", country="AM"),
         RegistrationFactory(webinar=webinar, name="Anna Smith", email="anna@example.org", language="en", country="GB"),
-        RegistrationFactory(webinar=webinar, name="Timur Nurlanov", email="timur@example.org", language="ru", status="waitlisted"),
+        # A verified address: moving him off the waiting list confirms him at once (issue 9: an
+        # unverified one would only get a pending seat until he confirms).
+        RegistrationFactory(
+            webinar=webinar,
+            name="Timur Nurlanov",
+            email="timur@example.org",
+            language="ru",
+            status="waitlisted",
+            email_verified_at=timezone.now(),
+        ),
     ]
     return {"series": series, "webinar": webinar, "owner": owner, "people": people}
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from webinars.programme.rules import may
 
@@ -30,7 +31,7 @@ WEBINAR_SECTIONS = [
     Section("organise:webinar_attendance", _("Attendance"), "attendance.view_attendance"),
     Section("organise:webinar_certificates", _("Certificates"), "certificates.view_certificates"),
     Section("organise:webinar_feedback", _("Feedback"), "feedback.view_feedback"),
-    Section("organise:webinar_report", _("Report"), "reports.view_reports"),
+    Section("organise:webinar_report", pgettext_lazy("reach report", "Report"), "reports.view_reports"),
 ]
 
 SERIES_SECTIONS = [
@@ -38,7 +39,7 @@ SERIES_SECTIONS = [
     Section("organise:series_edit", _("Settings"), "programme.change_series"),
     Section("organise:series_team", _("Team"), "programme.manage_series_team"),
     Section("organise:series_activity", _("Activity"), "programme.manage_series_team"),
-    Section("organise:series_report", _("Report"), "reports.view_reports"),
+    Section("organise:series_report", pgettext_lazy("reach report", "Report"), "reports.view_reports"),
 ]
 
 

@@ -135,7 +135,7 @@ class WebinarMessagesView(MessagesSectionView):
 
     def page(self, request: HttpRequest, form: MessageForm, recording: RecordingForm, status: int = 200, **extra: Any) -> HttpResponse:
         assert self.webinar is not None
-        return self.render(
+        response = self.render(
             request,
             status=status,
             form=form,
@@ -144,6 +144,12 @@ class WebinarMessagesView(MessagesSectionView):
             history=message_history(self.webinar),
             **extra,
         )
+        if extra.get("previews") or extra.get("recording_preview"):
+            # The previews are the real e-mails in sandboxed ``srcdoc`` frames (no script runs),
+            # which inherit this page's policy: e-mail HTML needs inline styles, so this response
+            # alone allows them (no nonce, which would make browsers ignore 'unsafe-inline').
+            response._csp_replace = {"style-src": ["'self'", "'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return response
 
 
 BATCH = re.compile(r"^[0-9a-f]{32}$")
