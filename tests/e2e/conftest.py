@@ -42,6 +42,10 @@ PUBLIC_PAGES = {
     "person": "/people/dinara-khalikova/",
     "person-sample": "/people/sample-speaker/",
     "404": "/no-such-page/",
+    "library": "/library/",
+    "library-filtered": "/library/?kind=link",
+    "search": "/search/?q=museum",
+    "search-transliterated": "/search/?q=muzey",
 }
 # Pages in a state worth checking too (the accessibility test covers these as well).
 PAGE_STATES = {
@@ -78,10 +82,14 @@ class LiveSite:
 
 @pytest.fixture
 def site(transactional_db, live_server) -> LiveSite:
-    """The live server with the demo programme loaded (flushed again after each test)."""
+    """The live server with the demo programme and its library loaded (flushed again after each test)."""
+    from webinars.library.demo import library_demo_load
+    from webinars.library.search.index import rebuild
     from webinars.programme.demo import demo_programme_load
 
     demo_programme_load()
+    library_demo_load()
+    rebuild()
     return LiveSite(url=live_server.url)
 
 
