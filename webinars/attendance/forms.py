@@ -31,7 +31,30 @@ class WebinarChoiceField(forms.ModelChoiceField):
         return f"{obj.start_date:%Y-%m-%d} – {obj.series} – {obj}"
 
 
-class UploadForm(forms.Form):
+class ReportUploadChecks:
+    """The checks every form that uploads a meeting report makes (the admin's and the workspace's):
+    the file's size, the time zone's name, and the generic CSV's column mapping it names."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(gettext("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if name and parse_time_zone(name) is None:
+            raise forms.ValidationError(gettext("Unknown time zone: use a name like Asia/Almaty."))
+        return name
+
+    def mapping(self) -> dict[str, str]:
+        values = {key: (self.cleaned_data.get(field) or "").strip() for key, field in MAPPING_FIELDS.items()}
+        return {key: value for key, value in values.items() if value}
+
+
+class UploadForm(ReportUploadChecks, forms.Form):
     webinar = WebinarChoiceField(queryset=Webinar.objects.none(), label=_("Webinar"))
     format = forms.ChoiceField(
         label=_("Report"),
@@ -65,22 +88,6 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, webinars: QuerySet[Webinar], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["webinar"].queryset = webinars.select_related("series").order_by("-start_date", "-starts_at", "-id")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
-        return upload
-
-    def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
-        if name and parse_time_zone(name) is None:
-            raise forms.ValidationError(gettext("Unknown time zone: use a name like Asia/Almaty."))
-        return name
-
-    def mapping(self) -> dict[str, str]:
-        values = {key: (self.cleaned_data.get(field) or "").strip() for key, field in MAPPING_FIELDS.items()}
-        return {key: value for key, value in values.items() if value}
 
     def clean_format(self) -> str:
         return self.cleaned_data.get("format") or AUTO

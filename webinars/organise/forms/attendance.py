@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from webinars.attendance.forms import MAPPING_FIELDS, MAX_UPLOAD_BYTES, DecisionForm
+from webinars.attendance.forms import MAPPING_FIELDS, DecisionForm, ReportUploadChecks
 from webinars.attendance.models import AttendanceImport
 from webinars.attendance.parsers import ParseError, check_mapping
-from webinars.core.timezones import parse_time_zone
 
 __all__ = ["DecisionForm", "ReportUploadForm"]
 
 
-class ReportUploadForm(forms.Form):
+class ReportUploadForm(ReportUploadChecks, forms.Form):
     """The file; the format is read from it. The rest is only for files we cannot recognise."""
 
     file = forms.FileField(
@@ -44,22 +42,6 @@ class ReportUploadForm(forms.Form):
     ADVANCED = ("format", "time_zone", *MAPPING_FIELDS.values())
     #: Set when the file's format was not recognised: the generic CSV's fields are shown open.
     show_advanced = False
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
-        return upload
-
-    def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
-        if name and parse_time_zone(name) is None:
-            raise forms.ValidationError(gettext("Unknown time zone: use a name like Asia/Almaty."))
-        return name
-
-    def mapping(self) -> dict[str, str]:
-        values = {key: (self.cleaned_data.get(field) or "").strip() for key, field in MAPPING_FIELDS.items()}
-        return {key: value for key, value in values.items() if value}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
