@@ -202,7 +202,7 @@ def _speakers_replace(webinar: Webinar, speakers: Iterable[SpeakerRow], actor: A
         person = row.person
         if person is None and row.new_person_name.strip():
             person = Person(name={webinar.original_language or "en": row.new_person_name.strip()}, added_for_series=webinar.series)
-            _person_slug(person)
+            _directory_slug(person, fallback="person", taken_message=_("Another person has this address; choose another."))
             person.save()
             log_action("person.created", actor=actor, obj=person, series=webinar.series_id)
         if person is None or person.pk in seen:
@@ -398,17 +398,20 @@ def series_update(
 # -- people and organisations ------------------------------------------------------------------
 
 
-def _person_slug(person: Person) -> None:
-    if not person.slug:
-        person.slug = slug_for(
-            person.name,
-            original=person.original_language,
+def _directory_slug(entry: Person | Organisation, *, fallback: str, taken_message: str) -> None:
+    """Give a new person or organisation an address made from its name; refuse one another entry has."""
+    model = type(entry)
+    others = model.objects.exclude(pk=entry.pk)
+    if not entry.slug:
+        entry.slug = slug_for(
+            entry.name,
+            original=entry.original_language,
             max_length=100,
-            fallback="person",
-            taken=lambda slug: Person.objects.filter(slug=slug).exclude(pk=person.pk).exists(),
+            fallback=fallback,
+            taken=lambda slug: others.filter(slug=slug).exists(),
         )
-    elif Person.objects.filter(slug=person.slug).exclude(pk=person.pk).exists():
-        raise DomainError(_("Another person has this address; choose another."), field="slug")
+    elif others.filter(slug=entry.slug).exists():
+        raise DomainError(taken_message, field="slug")
 
 
 @transaction.atomic
@@ -418,7 +421,7 @@ def person_save(
     """Store a speaker's public profile (the biography typed in Markdown); an uploaded photo is made small (``core.images``)."""
     created = person.pk is None
     _describe(person, bio_markdown, field_name="bio")
-    _person_slug(person)
+    _directory_slug(person, fallback="person", taken_message=_("Another person has this address; choose another."))
     if photo is not None:
         small = image_shrink(photo, box=PHOTO_BOX)
         person.photo.save(small.name or "photo.webp", small, save=False)
@@ -429,24 +432,11 @@ def person_save(
     return person
 
 
-def _organisation_slug(organisation: Organisation) -> None:
-    if not organisation.slug:
-        organisation.slug = slug_for(
-            organisation.name,
-            original=organisation.original_language,
-            max_length=100,
-            fallback="organisation",
-            taken=lambda slug: Organisation.objects.filter(slug=slug).exclude(pk=organisation.pk).exists(),
-        )
-    elif Organisation.objects.filter(slug=organisation.slug).exclude(pk=organisation.pk).exists():
-        raise DomainError(_("Another organisation has this address; choose another."), field="slug")
-
-
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, actor: Any, logo: Any = None, remove_logo: bool = False) -> Organisation:
     """Store an organiser or partner; an uploaded logo is made small (``core.images``)."""
     created = organisation.pk is None
-    _organisation_slug(organisation)
+    _directory_slug(organisation, fallback="organisation", taken_message=_("Another organisation has this address; choose another."))
     if logo is not None:
         small = image_shrink(logo, box=LOGO_BOX)
         organisation.logo.save(small.name or "logo.webp", small, save=False)
