@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from webinars.api.urls import api
+from webinars.core import health
 from webinars.public import views as public_views
 from webinars.public.feeds import UpcomingWebinarsFeed
 from webinars.public.sitemaps import SITEMAPS
@@ -19,7 +20,8 @@ urlpatterns = [
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),
-    path("healthz", public_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("-/hello", public_views.hello, name="hello"),
     path("admin/", admin.site.urls),
 ]

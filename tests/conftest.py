@@ -9,10 +9,10 @@ from webinars.core.selectors import forget_content_version
 def _fresh_cache():
     """Each test starts with an empty page cache and no memoised content version."""
     cache.clear()
-    forget_content_version()
+    forget_content_version(committed=False)
     yield
     cache.clear()
-    forget_content_version()
+    forget_content_version(committed=False)
 
 
 @pytest.fixture(autouse=True)

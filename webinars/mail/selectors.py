@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from webinars.programme.models import Series
 
@@ -25,3 +27,12 @@ def failed_counts(*, series_ids: list[int]) -> dict[int, int]:
 
     rows = OutgoingMessage.objects.filter(series_id__in=series_ids, status=OutgoingMessage.Status.FAILED).order_by().values("series_id")
     return {row["series_id"]: row["n"] for row in rows.annotate(n=Count("id"))}
+
+
+def outbox_waiting(now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Messages waiting to be sent now, and when the oldest of them was queued (for /readyz and metrics)."""
+    waiting = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    depth = waiting.count()
+    return depth, waiting.order_by("pk").values_list("created_at", flat=True).first() if depth else None

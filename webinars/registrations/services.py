@@ -29,7 +29,7 @@ from webinars.programme.models import Series, Webinar
 
 from . import messaging, signals
 from .models import Booking, Registration
-from .selectors import seat_holding_q
+from .seats import seat_is_free
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
@@ -84,10 +84,8 @@ def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
 
 def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
     needs_confirmation = webinar.series.confirm_email and not verified
-    if webinar.capacity is not None:
-        taken = Registration.objects.filter(seat_holding_q(now), webinar=webinar).count()
-        if taken >= webinar.capacity:
-            return Status.WAITLISTED
+    if not seat_is_free(webinar, now=now):
+        return Status.WAITLISTED
     return Status.PENDING if needs_confirmation else Status.CONFIRMED
 
 
@@ -249,10 +247,8 @@ def _promote_waitlisted(webinar: Webinar, *, now: dt.datetime) -> list[Registrat
         return []
     promoted = []
     while True:
-        if webinar.capacity is not None:
-            taken = Registration.objects.filter(seat_holding_q(now), webinar=webinar).count()
-            if taken >= webinar.capacity:
-                break
+        if not seat_is_free(webinar, now=now):
+            break
         candidate = (
             Registration.objects.select_related("booking", "webinar__series")
             .filter(webinar=webinar, status=Status.WAITLISTED)
