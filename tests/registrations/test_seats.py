@@ -54,3 +54,21 @@ def test_recount_after_migrate_repairs_a_wrong_count():
     assert held(webinar) == 2
     RegistrationFactory(webinar=webinar, status=S.CONFIRMED)  # the triggers are still there after being made again
     assert held(webinar) == 3
+
+
+def test_the_locking_query_brings_the_counts_for_one_check(django_assert_num_queries):
+    from webinars.programme.models import Webinar
+    from webinars.registrations.seats import with_seat_counts
+
+    webinar = WebinarFactory(capacity=1)
+    now = timezone.now()
+    RegistrationFactory(webinar=webinar, status=S.CONFIRMED)
+    locked = with_seat_counts(Webinar.objects.filter(pk=webinar.pk), now=now).get()
+    with django_assert_num_queries(0):
+        assert not seat_is_free(locked, now=now)
+    with django_assert_num_queries(2):  # the counts served one check: the next one reads again
+        assert not seat_is_free(locked, now=now)
+    RegistrationFactory(webinar=webinar, status=S.PENDING, expires_at=now - dt.timedelta(minutes=1))
+    locked = with_seat_counts(Webinar.objects.filter(pk=webinar.pk), now=now).get()
+    with django_assert_num_queries(1):  # full by the counter, a lapsed hold: counted exactly
+        assert not seat_is_free(locked, now=now)

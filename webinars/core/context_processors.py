@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from .selectors import content_version
 from .timezones import chooser_zones
 
 
@@ -12,4 +14,8 @@ def viewer(request: HttpRequest) -> dict:
         "viewer_tz_invalid": getattr(request, "viewer_tz_invalid", False),
         "chooser_zones": chooser_zones(tz_name),
         "SITE_URL": settings.SITE_URL,
+        # Template fragments of public content are cached under the content version (read only
+        # when a template asks: {% cache page_cache_seconds name content_version ... %}).
+        "content_version": SimpleLazyObject(content_version),
+        "page_cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
     }

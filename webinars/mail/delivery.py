@@ -33,6 +33,7 @@ from webinars.core.requestid import current_request_id, request_id_context
 
 from .journal import Journal, orphans_replay
 from .models import OutgoingMessage
+from .registry import get_kind
 from .rendering import render
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ def _orphan(worker: str, sent_ids: list[int]) -> None:
             )
         handed_back = list(OutgoingMessage.objects.filter(status=Status.SENDING, claimed_by=worker).values_list("pk", flat=True))
         OutgoingMessage.objects.filter(pk__in=handed_back).update(status=Status.QUEUED, claimed_by="")
+    if not (sent_ids or handed_back):
+        return
     logger.warning(
         "A stopped worker's journal: %s e-mails marked sent, %s handed back",
         len(sent_ids),
@@ -166,6 +169,7 @@ class _Sender:
 
     def send(self, claimed: list[OutgoingMessage], now: dt.datetime) -> None:
         sent: list[int] = []
+        _prefetch(claimed)
         for message in claimed:
             try:
                 email = render(message)
@@ -195,6 +199,20 @@ class _Sender:
             except Exception:  # noqa: BLE001, S110 -- the connection is being discarded anyway
                 pass
         self.smtp = None
+
+
+def _prefetch(messages: list[OutgoingMessage]) -> None:
+    """Let each kind read what its messages of this batch need in a few queries."""
+    by_kind: dict[str, list[OutgoingMessage]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    for name, group in by_kind.items():
+        try:
+            kind = get_kind(name)
+            if kind.prefetch is not None:
+                kind.prefetch(group)
+        except Exception:  # noqa: BLE001 -- rendering one by one still works (and fails per message)
+            logger.exception("Could not prefetch a batch of %s e-mails", name)
 
 
 def messages_deliver(message_ids: Iterable[int]) -> dict[str, int]:

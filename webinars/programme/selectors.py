@@ -85,15 +85,25 @@ def webinar_detail_queryset() -> QuerySet[Webinar]:
     )
 
 
-def webinar_by_slugs(series: Series, slug: str) -> tuple[Webinar | None, bool]:
-    """The public webinar at ``slug`` in ``series`` and whether ``slug`` is its current one."""
-    webinar = webinar_detail_queryset().filter(series=series, slug=slug).first()
+def webinar_at(series_slug: str, slug: str) -> Webinar | None:
+    """The public webinar at its current address (one query), or None: then look further with
+    ``series_by_slug`` and ``webinar_by_slugs`` (old addresses redirect)."""
+    return Webinar.objects.public().filter(series__slug=series_slug, slug=slug).select_related("series__organiser").first()
+
+
+def webinar_by_slugs(series: Series, slug: str, *, detail: bool = True) -> tuple[Webinar | None, bool]:
+    """The public webinar at ``slug`` in ``series`` and whether ``slug`` is its current one.
+
+    ``detail=False`` leaves out speakers, links and partners (a page served from its cached
+    fragments needs only the webinar's own row)."""
+    queryset = webinar_detail_queryset() if detail else webinar_public()
+    webinar = queryset.filter(series=series, slug=slug).first()
     if webinar is not None:
         return webinar, True
     old = WebinarSlug.objects.filter(series=series, slug=slug).values_list("webinar_id", flat=True).first()
     if old is None:
         return None, False
-    return webinar_detail_queryset().filter(pk=old).first(), False
+    return queryset.filter(pk=old).first(), False
 
 
 def webinar_by_id(webinar_id: int) -> Webinar | None:

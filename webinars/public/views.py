@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -32,9 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "public/home.html",
         {
-            "upcoming": list(selectors.webinar_upcoming()[:HOME_UPCOMING_LIMIT]),
-            "past": list(selectors.webinar_past()[:HOME_PAST_LIMIT]),
-            "series_list": list(selectors.series_public()),
+            # Lazy: read only when the cached fragment of the page is not there (see home.html).
+            "upcoming": lazy_list(lambda: selectors.webinar_upcoming()[:HOME_UPCOMING_LIMIT]),
+            "past": lazy_list(lambda: selectors.webinar_past()[:HOME_PAST_LIMIT]),
+            "series_list": lazy_list(selectors.series_public),
         },
     )
 
@@ -47,15 +49,19 @@ def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
         raise Http404
     if not canonical:
         return HttpResponsePermanentRedirect(series.get_absolute_url())
-    archive = Paginator(selectors.webinar_past().filter(series=series), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request.GET.get("page")
     return render(
         request,
         "public/series.html",
         {
             "series": series,
-            "partners": selectors.series_partners(series),
-            "upcoming": list(selectors.webinar_upcoming().filter(series=series)),
-            "archive": archive,
+            # Lazy: read only when the cached fragment of the page is not there (see series.html).
+            "partners": SimpleLazyObject(lambda: selectors.series_partners(series)),
+            "upcoming": lazy_list(lambda: selectors.webinar_upcoming().filter(series=series)),
+            "archive": SimpleLazyObject(
+                lambda: Paginator(selectors.webinar_past().filter(series=series), ARCHIVE_PAGE_SIZE).get_page(page)
+            ),
+            "page": page or "1",
         },
     )
 
@@ -63,10 +69,13 @@ def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
 @require_safe
 @cached_public_page
 def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) -> HttpResponse:
+    webinar = selectors.webinar_at(series_slug, webinar_slug)  # the usual case: its current address, one query
+    if webinar is not None:
+        return _render_webinar(request, webinar)
     series, series_canonical = selectors.series_by_slug(series_slug)
     if series is None:
         raise Http404
-    webinar, canonical = selectors.webinar_by_slugs(series, webinar_slug)
+    webinar, canonical = selectors.webinar_by_slugs(series, webinar_slug, detail=False)
     if webinar is None:
         raise Http404
     if not (canonical and series_canonical):
@@ -74,23 +83,34 @@ def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) ->
     return _render_webinar(request, webinar)
 
 
+def lazy_list(read) -> SimpleLazyObject:
+    """A list read from the database the first time a template uses it (never, when the
+    template's cached fragment is served)."""
+    return SimpleLazyObject(lambda: list(read()))
+
+
+def _partners(webinar: Webinar) -> list:
+    return list({p.pk: p for p in [*webinar.series.partners.all(), *webinar.partners.all()]}.values())
+
+
 def _render_webinar(request: HttpRequest, webinar: Webinar, *, preview: bool = False) -> HttpResponse:
-    partners = {p.pk: p for p in [*webinar.series.partners.all(), *webinar.partners.all()]}
-    previous = selectors.webinar_past().filter(series=webinar.series, start_date__lt=webinar.start_date)
+    # Speakers, links and partners in a few queries, only when the cached fragment is missing.
+    detail = webinar if preview else SimpleLazyObject(lambda: selectors.webinar_detail_queryset().get(pk=webinar.pk))
     return render(
         request,
         "public/webinar.html",
         {
             "webinar": webinar,
             "series": webinar.series,
-            "speakers": list(webinar.speakers.all()),
-            "links": list(webinar.links.all()),
-            "partners": list(partners.values()),
-            "previous": list(previous),
+            # Lazy: read only when the cached fragments of the page are not there (see webinar.html).
+            "speakers": lazy_list(lambda: detail.speakers.all()),
+            "links": lazy_list(lambda: detail.links.all()),
+            "partners": lazy_list(lambda: _partners(detail)),
+            "previous": lazy_list(lambda: selectors.webinar_past().filter(series=webinar.series, start_date__lt=webinar.start_date)),
             "permanent_url": settings.SITE_URL + webinar.get_permanent_url(),
-            "json_ld": webinar_json_ld(webinar),
+            "json_ld": SimpleLazyObject(lambda: webinar_json_ld(webinar)),
             "preview": preview,
-            "registration_open": registration_closed_reason(webinar, now=timezone.now()) is None,
+            "registration_open": SimpleLazyObject(lambda: registration_closed_reason(webinar, now=timezone.now()) is None),
         },
     )
 

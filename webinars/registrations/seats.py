@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connections, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from webinars.programme.models import Webinar
 
@@ -85,16 +86,37 @@ def ensure_seat_counting(using: str = "default") -> None:
             cursor.execute(statement)
 
 
+def _lapsed(webinar_id, now: dt.datetime) -> QuerySet[Registration]:
+    """Pending registrations whose hold ran out (the expiry job has not seen them yet)."""
+    return Registration.objects.filter(webinar_id=webinar_id, status=Registration.Status.PENDING).exclude(expires_at__gt=now)
+
+
+def with_seat_counts(webinars: QuerySet[Webinar], *, now: dt.datetime) -> QuerySet[Webinar]:
+    """Read each webinar's seat count with the webinar (in the locking query itself), for the
+    first ``seat_is_free`` check that follows: no extra query while the lock is held."""
+    return webinars.annotate(
+        seats_held=Subquery(SeatCount.objects.filter(webinar_id=OuterRef("pk")).values("held")[:1]),
+        seats_lapsed=Exists(_lapsed(OuterRef("pk"), now)),
+    )
+
+
 def seat_is_free(webinar: Webinar, *, now: dt.datetime) -> bool:
-    """Whether ``webinar`` has a free seat now. The caller holds the webinar's lock."""
+    """Whether ``webinar`` has a free seat now. The caller holds the webinar's lock.
+
+    The counts read by ``with_seat_counts`` serve one check only (a seat taken after it would
+    make them stale); later checks read the counter again.
+    """
+    read_with_lock = "seats_held" in webinar.__dict__
+    held = webinar.__dict__.pop("seats_held", None)
+    lapsed = webinar.__dict__.pop("seats_lapsed", None)
     if webinar.capacity is None:
         return True
-    held = SeatCount.objects.filter(webinar_id=webinar.pk).values_list("held", flat=True).first() or 0
-    if held < webinar.capacity:
+    if not read_with_lock:
+        held = SeatCount.objects.filter(webinar_id=webinar.pk).values_list("held", flat=True).first()
+    if (held or 0) < webinar.capacity:
         return True
     # Full by the counter, which also counts pending registrations whose hold ran out before
     # the expiry job saw them: count exactly only then.
-    lapsed = Registration.objects.filter(webinar_id=webinar.pk, status=Registration.Status.PENDING).exclude(expires_at__gt=now)
-    if lapsed.exists():
+    if lapsed if read_with_lock else _lapsed(webinar.pk, now).exists():
         return Registration.objects.filter(seat_holding_q(now), webinar_id=webinar.pk).count() < webinar.capacity
     return False

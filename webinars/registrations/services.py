@@ -29,7 +29,7 @@ from webinars.programme.models import Series, Webinar
 
 from . import messaging, signals
 from .models import Booking, Registration
-from .seats import seat_is_free
+from .seats import seat_is_free, with_seat_counts
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
@@ -77,9 +77,11 @@ def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | N
     return None
 
 
-def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
-    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them."""
-    return list(Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk"))
+def _lock_webinars(ids: Iterable[int], *, now: dt.datetime | None = None) -> list[Webinar]:
+    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them; with
+    ``now``, each carries its seat count for one seat check (``seats.with_seat_counts``)."""
+    locked = Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk")
+    return list(with_seat_counts(locked, now=now) if now is not None else locked)
 
 
 def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
@@ -143,7 +145,7 @@ def _register(*, webinar_ids: list[int], series: Series | None, data: dict, sour
 
 
 def _register_locked(*, webinar_ids, series, data, email, source, now) -> RegistrationResult:
-    webinars = _lock_webinars(webinar_ids)
+    webinars = _lock_webinars(webinar_ids, now=now)
     if not webinars:
         raise Webinar.DoesNotExist
     if series is None:
@@ -206,7 +208,7 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         for r in registrations
     )
     if needs_confirmation:
-        messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}")
+        messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
 
