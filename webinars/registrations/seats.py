@@ -92,8 +92,16 @@ def _lapsed(webinar_id, now: dt.datetime) -> QuerySet[Registration]:
 
 
 def with_seat_counts(webinars: QuerySet[Webinar], *, now: dt.datetime) -> QuerySet[Webinar]:
-    """Read each webinar's seat count with the webinar (in the locking query itself), for the
-    first ``seat_is_free`` check that follows: no extra query while the lock is held."""
+    """Read each webinar's seat count in the locking query itself, for the first
+    ``seat_is_free`` check that follows: no extra query while the lock is held.
+
+    Only where a write transaction holds the whole database from its first statement
+    (SQLite's ``BEGIN IMMEDIATE``). On PostgreSQL a ``SELECT ... FOR UPDATE`` that waited for
+    the lock re-reads the locked row but not its subqueries, whose snapshot predates the other
+    transaction's commit: the count would be stale, so it is read after the lock instead.
+    """
+    if connections[webinars.db].vendor != "sqlite":
+        return webinars
     return webinars.annotate(
         seats_held=Subquery(SeatCount.objects.filter(webinar_id=OuterRef("pk")).values("held")[:1]),
         seats_lapsed=Exists(_lapsed(OuterRef("pk"), now)),
