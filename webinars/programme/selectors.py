@@ -88,7 +88,9 @@ def webinar_detail_queryset() -> QuerySet[Webinar]:
 def webinar_at(series_slug: str, slug: str) -> Webinar | None:
     """The public webinar at its current address (one query), or None: then look further with
     ``series_by_slug`` and ``webinar_by_slugs`` (old addresses redirect)."""
-    return Webinar.objects.public().filter(series__slug=series_slug, slug=slug).select_related("series__organiser").first()
+    # The page's cached fragments hold the long texts: read them (and the organiser) only on a miss.
+    found = Webinar.objects.public().filter(series__slug=series_slug, slug=slug).select_related("series")
+    return found.defer("description", "series__description").first()
 
 
 def webinar_by_slugs(series: Series, slug: str, *, detail: bool = True) -> tuple[Webinar | None, bool]:

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from webinars.core.caching import cached_public_page
+from webinars.core.caching import cached_public_page, content_cached
 from webinars.programme import selectors
 from webinars.programme.calendar import calendar_for
 from webinars.programme.models import Webinar
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public_page
 def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
-    series, canonical = selectors.series_by_slug(series_slug)
+    series, canonical = content_cached("series_by_slug", series_slug, load=lambda: selectors.series_by_slug(series_slug))
     if series is None:
         raise Http404
     if not canonical:
@@ -69,7 +69,8 @@ def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
 @require_safe
 @cached_public_page
 def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) -> HttpResponse:
-    webinar = selectors.webinar_at(series_slug, webinar_slug)  # the usual case: its current address, one query
+    # The usual case: the webinar at its current address (cached until the next content edit).
+    webinar = content_cached("webinar_at", series_slug, webinar_slug, load=lambda: selectors.webinar_at(series_slug, webinar_slug))
     if webinar is not None:
         return _render_webinar(request, webinar)
     series, series_canonical = selectors.series_by_slug(series_slug)
