@@ -57,9 +57,15 @@ def test_recount_after_migrate_repairs_a_wrong_count():
 
 
 def test_the_locking_query_brings_the_counts_for_one_check(django_assert_num_queries):
+    from django.db import connection
+
     from webinars.programme.models import Webinar
     from webinars.registrations.seats import with_seat_counts
 
+    if connection.vendor != "sqlite":
+        # PostgreSQL: a FOR UPDATE that waited re-reads the row, not its subqueries (see with_seat_counts).
+        assert "seats_held" not in with_seat_counts(Webinar.objects.all(), now=timezone.now()).query.annotations
+        return
     webinar = WebinarFactory(capacity=1)
     now = timezone.now()
     RegistrationFactory(webinar=webinar, status=S.CONFIRMED)
