@@ -504,9 +504,11 @@ class Topology:
 
     def close(self) -> None:
         self.stop_periodic.set()
-        if self.periodic_thread is not None:
-            self.periodic_thread.join(timeout=60)
-        self.stack.close()
+        try:
+            self.stack.close()  # first: every process this run started, whatever happens next
+        finally:
+            if self.periodic_thread is not None:
+                self.periodic_thread.join(timeout=60)
         if self.sink is not None:
             self.sink.controller.stop()
         try:
@@ -533,9 +535,14 @@ class Topology:
 
 def main() -> int:
     def interrupted(signum, frame):
+        # Once: the clean-up that follows must not be interrupted in turn (``timeout`` signals
+        # the whole process group, and a second Ctrl-C is common).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     began = time.monotonic()
     print("Topology test: nginx → 2 gunicorn servers → PostgreSQL + Redis, 2 workers, S3 (moto), SMTP sink; all on 127.0.0.1", flush=True)
     topology = Topology()
