@@ -13,8 +13,8 @@ from django.utils import timezone
 from tests.factories import WebinarFactory
 from tests.security import scan
 
-BEFORE = [("registrations", "0007_organiser_table"), ("feedback", "0001_initial"), ("mail", "0001_initial")]
-AFTER = [("registrations", "0008_signed_links"), ("feedback", "0002_signed_links")]
+BEFORE = [("registrations", "0008_seat_counts"), ("feedback", "0001_initial")]
+AFTER = [("registrations", "0009_signed_links"), ("feedback", "0002_signed_links")]
 JOIN = "old-join-token-Q9xq7LmN3pRtVwYz1234567890abcdefABCDEF"
 SURVEY = "old-survey-token-Z8yQ2kLmN3pRtVwYz0987654321abcdefGHIJ"
 
@@ -69,7 +69,7 @@ def test_going_back_gives_every_registration_a_new_join_token():
     WebinarFactory()
     try:
         executor = MigrationExecutor(connection)
-        executor.migrate([("registrations", "0008_signed_links"), ("feedback", "0002_signed_links")])
+        executor.migrate([("registrations", "0009_signed_links"), ("feedback", "0002_signed_links")])
         from tests.factories import RegistrationFactory
 
         RegistrationFactory.create_batch(3)

@@ -40,7 +40,7 @@ def new_join_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0007_organiser_table"),
+        ("registrations", "0008_seat_counts"),
     ]
 
     operations = [
