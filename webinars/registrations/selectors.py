@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from webinars.audit.selectors import log_entries_for_objects
 from webinars.programme.models import Webinar
 
+from . import joining
 from .models import Booking, Registration, RegistrationQuestion, search_text
 
 MANAGE_SALT = "registrations.manage"
@@ -98,7 +99,7 @@ def join_refusal(registration: Registration, *, now: dt.datetime | None = None) 
         return "postponed"
     if webinar.ends_at + JOIN_GRACE <= now:
         return "over"
-    if not webinar.meeting_url:
+    if not joining.has_meeting(webinar):
         return "no_address"
     return ""
 
