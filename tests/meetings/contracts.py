@@ -73,7 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- the base class's name
         pass
 
-    def _answer(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, content_type: str = "application/json") -> None:
+    def _answer(
+        self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, content_type: str = "application/json"
+    ) -> None:
         self.send_response(status)
         if body:
             self.send_header("Content-Type", content_type)
@@ -223,7 +225,9 @@ class BBBMeeting:
 class BigBlueButton(Contract):
     """A BigBlueButton server: ``secret`` and the checksum algorithms it accepts."""
 
-    def __init__(self, secret: str = "8cd8ef52e8e101574e400365b55e11a6", algorithms: tuple[str, ...] = ("sha1", "sha256", "sha384", "sha512")) -> None:
+    def __init__(
+        self, secret: str = "8cd8ef52e8e101574e400365b55e11a6", algorithms: tuple[str, ...] = ("sha1", "sha256", "sha384", "sha512")
+    ) -> None:
         super().__init__()
         self.secret = secret
         self.algorithms = algorithms
@@ -259,7 +263,12 @@ class BigBlueButton(Contract):
             return 200, error.encode(), {}, "text/xml"
         handler = getattr(self, f"call_{call}", None)
         if handler is None:
-            return 200, b"<response><returncode>FAILED</returncode><messageKey>unsupportedRequest</messageKey><message>This request is not supported.</message></response>", {}, "text/xml"
+            return (
+                200,
+                b"<response><returncode>FAILED</returncode><messageKey>unsupportedRequest</messageKey><message>This request is not supported.</message></response>",
+                {},
+                "text/xml",
+            )
         return handler(params)
 
     def _xml_answer(self, text: str) -> tuple[int, bytes, dict[str, str], str]:
@@ -304,11 +313,14 @@ class BigBlueButton(Contract):
             elif p.get("password") == meeting.params.get("attendeePW"):
                 role = "VIEWER"
         if role not in ("VIEWER", "MODERATOR"):
-            return self._xml_answer("<response><returncode>FAILED</returncode><messageKey>invalidPassword</messageKey><message>You either did not supply a password or the password supplied is neither the attendee or moderator password for this conference.</message></response>")
+            return self._xml_answer(
+                "<response><returncode>FAILED</returncode><messageKey>invalidPassword</messageKey><message>You either did not supply a password or the password supplied is neither the attendee or moderator password for this conference.</message></response>"
+            )
         user_id = p.get("userID") or f"w_{secrets.token_hex(6)}"
         self.joins.append({**p, "role": role})
         user = meeting.users.setdefault(user_id, {"name": p["fullName"], "role": role, "spans": []})
         user["spans"].append([time.time(), None])
+        user["present"] = True
         session = secrets.token_hex(8)
         if p.get("redirect", "true") == "true":
             return 302, b"", {"Location": f"{self.url}/html5client/join?sessionToken={session}"}, "text/plain"
@@ -335,7 +347,9 @@ class BigBlueButton(Contract):
         if meeting is None or meeting.ended:
             return self._xml_answer(BBB_NOT_FOUND)
         attendees = "".join(
-            BBB_ATTENDEE.format(user_id=_xml(uid), name=_xml(u["name"]), role=u["role"]) for uid, u in meeting.users.items() if u["spans"]
+            BBB_ATTENDEE.format(user_id=_xml(uid), name=_xml(u["name"]), role=u["role"])
+            for uid, u in meeting.users.items()
+            if u.get("present")
         )
         return self._xml_answer(
             BBB_MEETING_INFO.format(
@@ -349,6 +363,9 @@ class BigBlueButton(Contract):
                 metadata="".join(f"<{k[5:]}>{_xml(v)}</{k[5:]}>" for k, v in meeting.params.items() if k.startswith("meta_")),
             )
         )
+
+    def leave(self, meeting_id: str, user_id: str) -> None:
+        self.meetings[meeting_id].users[user_id]["present"] = False
 
     # -- what the server does when the meeting ends --------------------------------------
 
@@ -374,8 +391,12 @@ class BigBlueButton(Contract):
                     "engagement": {"chats": 0, "talks": 0, "raisehand": 0, "emojis": 0, "poll_votes": 0, "talk_time": 0},
                     "sessions": {
                         internal: {
-                            "joins": [{"timestamp": iso(a), "userid": internal, "ext_userid": user_id, "event": "join"} for a, _b in stretches],
-                            "lefts": [{"timestamp": iso(b), "userid": internal, "ext_userid": user_id, "event": "left"} for _a, b in stretches],
+                            "joins": [
+                                {"timestamp": iso(a), "userid": internal, "ext_userid": user_id, "event": "join"} for a, _b in stretches
+                            ],
+                            "lefts": [
+                                {"timestamp": iso(b), "userid": internal, "ext_userid": user_id, "event": "left"} for _a, b in stretches
+                            ],
                         }
                     },
                 }
@@ -421,7 +442,13 @@ def jwt_hs512(claims: dict, secret: str, *, alg: str = "HS512") -> str:
 # (GET /users/{userId}), "Get meeting participant reports" (GET /report/meetings/{meetingId}/
 # participants, whose example carries next_page_token "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3" and
 # the participant "jchill" <jchill@example.com>), and Server-to-Server OAuth's token answer.
-ZOOM_TOKEN = {"access_token": "", "token_type": "bearer", "expires_in": 3599, "scope": "meeting:write:admin report:read:admin user:read:admin", "api_url": "https://api.zoom.us"}
+ZOOM_TOKEN = {
+    "access_token": "",
+    "token_type": "bearer",
+    "expires_in": 3599,
+    "scope": "meeting:write:admin report:read:admin user:read:admin",
+    "api_url": "https://api.zoom.us",
+}
 ZOOM_USER = {
     "id": "z8yAAAAA8bbbQ",
     "first_name": "Jill",
@@ -485,7 +512,9 @@ ZOOM_RATE_LIMITED = {"code": 429, "message": "You have reached the maximum per-s
 class Zoom(Contract):
     """Zoom's OAuth token endpoint and API v2 for one Server-to-Server OAuth app."""
 
-    def __init__(self, account_id: str = "acc-Xf9Qz", client_id: str = "cli-3nR2", client_secret: str = "s3cr3t-zoom", page_size: int = 300) -> None:
+    def __init__(
+        self, account_id: str = "acc-Xf9Qz", client_id: str = "cli-3nR2", client_secret: str = "s3cr3t-zoom", page_size: int = 300
+    ) -> None:
         super().__init__()
         self.account_id, self.client_id, self.client_secret = account_id, client_id, client_secret
         self.token_ttl = 3599
@@ -582,7 +611,13 @@ class Zoom(Contract):
                     return self._json(400, {"code": 300, "message": "Validation Failed."})
                 registrant_id = secrets.token_urlsafe(12)
                 people[registrant_id] = data
-                answer = {**ZOOM_REGISTRANT, "id": int(match.group(2)), "registrant_id": registrant_id, "topic": meeting["topic"], "start_time": meeting["start_time"]}
+                answer = {
+                    **ZOOM_REGISTRANT,
+                    "id": int(match.group(2)),
+                    "registrant_id": registrant_id,
+                    "topic": meeting["topic"],
+                    "start_time": meeting["start_time"],
+                }
                 answer["join_url"] = f"https://example.com/w/{match.group(2)}?tk={registrant_id}"
                 return self._json(201, answer)
             if method == "DELETE" and match.group(3):
@@ -601,12 +636,25 @@ class Zoom(Contract):
             self.pages_served += 1
             return self._json(
                 200,
-                {"next_page_token": following, "page_count": -(-len(rows) // size), "page_size": size, "total_records": len(rows), "participants": page},
+                {
+                    "next_page_token": following,
+                    "page_count": -(-len(rows) // size),
+                    "page_size": size,
+                    "total_records": len(rows),
+                    "participants": page,
+                },
             )
         return self._json(404, {"code": 404, "message": "Not found."})
 
     def participant(self, *, name: str, email: str, join: str, leave: str, registrant_id: str = "") -> dict:
-        row = {**ZOOM_PARTICIPANT, "name": name, "user_email": email, "join_time": join, "leave_time": leave, "registrant_id": registrant_id}
+        row = {
+            **ZOOM_PARTICIPANT,
+            "name": name,
+            "user_email": email,
+            "join_time": join,
+            "leave_time": leave,
+            "registrant_id": registrant_id,
+        }
         row["id"] = secrets.token_urlsafe(12)
         return row
 

@@ -103,7 +103,9 @@ def test_bigbluebutton_from_connection_to_certificates(committing_client, owner,
             f"staff-{owner['user'].pk}": [(t0 - 600, t0 + 95 * 60)],
         },
     )
-    response = client.post(urllib.parse.urlsplit(url).path, body, content_type="application/json", HTTP_AUTHORIZATION=headers["Authorization"])
+    response = client.post(
+        urllib.parse.urlsplit(url).path, body, content_type="application/json", HTTP_AUTHORIZATION=headers["Authorization"]
+    )
     assert response.status_code == 202, response.content
 
     imported = current_import(webinar)
@@ -116,7 +118,9 @@ def test_bigbluebutton_from_connection_to_certificates(committing_client, owner,
     assert PlatformJob.objects.get(kind="fetch_attendance").payload == {}  # personal data not kept once imported
 
     # Certificates can be issued from it.
-    Webinar.objects.filter(pk=webinar.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3), ends_at=timezone.now() - dt.timedelta(hours=1))
+    Webinar.objects.filter(pk=webinar.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3), ends_at=timezone.now() - dt.timedelta(hours=1)
+    )
     result = certificates_issue(webinar=Webinar.objects.get(pk=webinar.pk), actor=owner["user"])
     assert result.webinar_certificates == 1
 
@@ -149,7 +153,9 @@ def test_a_wrong_secret_is_reported_in_plain_words(committing_client, owner, bbb
     client = committing_client
     client.force_login(owner["user"])
     url = reverse("organise:series_platform", args=[owner["series"].pk])
-    response = client.post(url, {"action": "save", "platform": "bigbluebutton", "server_url": bbb.server_url, "secret": "wrong"}, follow=True)
+    response = client.post(
+        url, {"action": "save", "platform": "bigbluebutton", "server_url": bbb.server_url, "secret": "wrong"}, follow=True
+    )
     connection = Connection.objects.get(series=owner["series"])
     assert not connection.check_ok
     assert "BigBlueButton refused the shared secret" in response.content.decode()

@@ -91,6 +91,9 @@ class Meeting(models.Model):
     attendee_password = models.CharField(max_length=64, blank=True)
     moderator_password = models.CharField(max_length=64, blank=True)
     attendance_received_at = models.DateTimeField(null=True, blank=True)
+    # BigBlueButton without its analytics callback: who getMeetingInfo showed, and when
+    # ({userID: {"name", "spans": [[first seen, last seen] epoch seconds]}}).
+    polled = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

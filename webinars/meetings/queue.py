@@ -126,7 +126,7 @@ def job_run(*, job_id: int, now: dt.datetime | None = None) -> str:
         current = PlatformJob.objects.select_for_update().get(pk=job_id)
         if error is None:
             if current.rerun:
-                current.state, current.run_after, current.rerun = State.QUEUED, timezone.now(), False
+                current.state, current.run_after, current.rerun = State.QUEUED, now, False
             else:
                 current.state = State.DONE
             current.last_error = ""
@@ -135,7 +135,7 @@ def job_run(*, job_id: int, now: dt.datetime | None = None) -> str:
             current.last_error = error.message[:500]
             if error.temporary and current.attempts < MAX_ATTEMPTS:
                 delay = error.retry_after if error.retry_after is not None else backoff_seconds(current.attempts)
-                current.state, current.run_after = State.FAILED, timezone.now() + dt.timedelta(seconds=delay)
+                current.state, current.run_after = State.FAILED, now + dt.timedelta(seconds=delay)
             else:
                 current.state = State.GAVE_UP
             log_action(

@@ -36,3 +36,8 @@ def follow_registration(sender, registration, **kwargs) -> None:
 @receiver(periodic_task, dispatch_uid="meetings_jobs")
 def run_due_jobs(sender, now: dt.datetime, **kwargs) -> dict[str, int]:
     return {"platform_jobs": queue.jobs_run_due(now=now), "webhook_receipts_forgotten": services.receipts_forget(now=now)}
+
+
+@receiver(periodic_task, dispatch_uid="meetings_bbb_poll")
+def poll_bigbluebutton(sender, now: dt.datetime, **kwargs) -> dict[str, int]:
+    return services.meetings_poll(now=now)

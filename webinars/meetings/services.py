@@ -364,7 +364,7 @@ def zoom_webhook_accept(*, hook_key: str, signature: str, timestamp: str, body: 
     if not isinstance(event, dict):
         raise Refused(400, "not_json", connection)
     name = event.get("event")
-    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+    payload: dict = event["payload"] if isinstance(event.get("payload"), dict) else {}
     if name == "endpoint.url_validation":
         plain = str(payload.get("plainToken", ""))
         if not plain:
@@ -372,7 +372,7 @@ def zoom_webhook_accept(*, hook_key: str, signature: str, timestamp: str, body: 
         return {"plainToken": plain, "encryptedToken": hmac.new(secret.encode(), plain.encode(), hashlib.sha256).hexdigest()}
     if name not in ("meeting.ended", "webinar.ended"):
         return {"status": "ignored"}
-    thing = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+    thing: dict = payload["object"] if isinstance(payload.get("object"), dict) else {}
     meeting = Meeting.objects.filter(connection=connection, platform=Platform.ZOOM, external_id=str(thing.get("id", ""))).first()
     if meeting is None or not meeting.external_id:
         raise Refused(404, "unknown_meeting", connection)
@@ -387,3 +387,44 @@ def receipts_forget(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     deleted, _rows = WebhookReceipt.objects.filter(received_at__lt=now - dt.timedelta(days=2)).delete()
     return deleted
+
+
+def secrets_rotate() -> int:
+    """Re-encrypt every stored secret with the newest key (``manage.py rotate_platform_secrets``)."""
+    count = 0
+    with transaction.atomic():
+        for connection in Connection.objects.select_for_update():
+            connection.secret_encrypted = crypto.rotate(connection.secret_encrypted)
+            connection.webhook_secret_encrypted = crypto.rotate(connection.webhook_secret_encrypted)
+            connection.save(update_fields=["secret_encrypted", "webhook_secret_encrypted", "updated_at"])
+            count += 1
+    return count
+
+
+#: Polling runs from a little before the start to this long after the planned end.
+POLL_BEFORE = dt.timedelta(minutes=15)
+POLL_AFTER = dt.timedelta(hours=1)
+#: The analytics callback comes minutes after the end; without it by then, the polled presence is imported.
+CALLBACK_WAIT = dt.timedelta(hours=2)
+
+
+def meetings_poll(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The worker's periodic job for BigBlueButton meetings: ``getMeetingInfo`` while they run,
+    and, when no analytics callback arrived (a server without the post_events script), the
+    attendance from what polling saw."""
+    now = now or timezone.now()
+    bbb = Meeting.objects.filter(
+        platform=Platform.BIGBLUEBUTTON, state=Meeting.State.READY, attendance_received_at__isnull=True, connection__isnull=False
+    ).select_related("connection", "webinar")
+    polled = 0
+    for meeting in bbb.filter(webinar__starts_at__lte=now + POLL_BEFORE, webinar__ends_at__gte=now - POLL_AFTER):
+        try:
+            polled += sync.bbb_poll(meeting, now)
+        except PlatformError:
+            continue  # a missed round costs a minute of precision, nothing more
+    imports = 0
+    for meeting in bbb.filter(webinar__ends_at__lt=now - CALLBACK_WAIT).exclude(polled={}):
+        if not PlatformJob.objects.filter(meeting=meeting, kind=Kind.FETCH_ATTENDANCE).exists():
+            queue.job_request(kind=Kind.FETCH_ATTENDANCE, meeting=meeting, payload={"polled": True})
+            imports += 1
+    return {"bbb_polled": polled, "bbb_polled_imports": imports}

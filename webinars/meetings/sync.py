@@ -351,8 +351,49 @@ def zoom_presence(participants: Iterable[dict]) -> list[Presence]:
     return rows
 
 
+#: Seen again within this long: the same stretch (the worker polls about every 30 seconds).
+POLL_GAP_SECONDS = 90
+
+
+def bbb_poll(meeting: Meeting, now: dt.datetime) -> int:
+    """Note who is in the running meeting now (``getMeetingInfo``); returns how many were seen."""
+    assert meeting.connection is not None
+    people = bbb_client(meeting.connection).meeting_info(meeting.external_id)
+    if not people:
+        return 0
+    stamp = now.timestamp()
+    polled = dict(meeting.polled or {})
+    for person in people:
+        key = person.get("userID", "")
+        if not key or key.startswith(STAFF_PREFIX):
+            continue
+        entry = polled.setdefault(key, {"name": person.get("fullName", "")[:300], "spans": []})
+        spans = entry["spans"]
+        if spans and stamp - spans[-1][1] <= POLL_GAP_SECONDS:
+            spans[-1][1] = stamp
+        else:
+            spans.append([stamp, stamp])
+    Meeting.objects.filter(pk=meeting.pk).update(polled=polled)
+    meeting.polled = polled
+    return len(people)
+
+
+def polled_presence(polled: dict) -> list[Presence]:
+    rows = []
+    for key, entry in polled.items():
+        for first, last in entry.get("spans") or []:
+            if last > first:
+                joined, left = dt.datetime.fromtimestamp(first, dt.UTC), dt.datetime.fromtimestamp(last, dt.UTC)
+                rows.append(Presence(name=entry.get("name", ""), email="", joined=joined, left=left, key=key))
+    return rows
+
+
 def fetch_attendance(job: PlatformJob) -> None:
     meeting = job.meeting
+    if meeting.platform == Platform.BIGBLUEBUTTON and job.payload.get("polled"):
+        if meeting.attendance_received_at is None:  # the callback came after all: it is the better source
+            import_presence(meeting=meeting, rows=polled_presence(meeting.polled), source="getMeetingInfo-polling")
+        return
     if meeting.platform == Platform.BIGBLUEBUTTON:
         import_presence(meeting=meeting, rows=bbb_presence(job.payload.get("data") or {}), source="analytics-callback")
         job.payload = {}  # the personal data of the callback is not kept once imported

@@ -5,7 +5,8 @@ meeting platforms) registers a ``JoinResolver`` in its ``AppConfig.ready()``: ``
 says the webinar's joins are its business (its series is connected to a platform), and
 ``url(registration)`` builds the registrant's own address at click time (a signed BigBlueButton
 ``join`` call with their name and registration id, or their Zoom ``join_url``), or returns None
-when the meeting cannot be joined yet (the page then asks them to come back shortly). The
+when the meeting cannot be joined yet (then the pasted address, if any, else the page asks them
+to come back shortly). The
 registrations app never imports the app that registers.
 """
 
@@ -47,8 +48,9 @@ def has_meeting(webinar: Webinar) -> bool:
 
 
 def join_url(registration: Registration) -> str | None:
-    """The address this registrant joins by now (the platform's personal one, else the pasted one)."""
+    """The address this registrant joins by now: the platform's personal one, else the pasted one
+    (a platform that cannot make it now — down, meeting not created yet — never leaves a
+    registrant without the address the organisers pasted)."""
     resolver = resolver_for(registration.webinar)
-    if resolver is not None:
-        return resolver.url(registration)
-    return registration.webinar.meeting_url or None
+    url = resolver.url(registration) if resolver is not None else None
+    return url or registration.webinar.meeting_url or None

@@ -103,11 +103,7 @@ class WebinarMeetingView(WebinarSectionView):
             messages.error(request, _("Nothing to retry."))
         else:
             meeting_services.retry(job=job, actor=request.user)
-            job.refresh_from_db()
-            if job.state == PlatformJob.State.DONE:
-                messages.success(request, _("Done: the platform accepted it."))
-            else:
-                messages.info(request, _("Retried; the platform's answer is shown below."))
+            messages.success(request, _("Retry requested: the platform's answer shows on this page in a moment."))
         return HttpResponseRedirect(reverse("organise:webinar_meeting", args=[self.webinar.pk]))
 
 
