@@ -38,6 +38,15 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret(VAR_DIR, "secre
 # Key of the keyed hashes (HMAC) that stand for people in reach reports and erased rows: kept
 # apart from SECRET_KEY so rotating that one does not change who counts as the same person.
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY") or installation_secret(VAR_DIR, "pseudonym_key", create=_MAKE_SECRETS) or ""
+# Key(s) that encrypt meeting platforms' secrets (BigBlueButton shared secrets, Zoom client secrets)
+# in the database: apart from SECRET_KEY so a database dump alone reveals no platform secret, and
+# so either key can be rotated on its own. Comma-separated Fernet keys, newest first (MultiFernet).
+PLATFORM_SECRETS_KEY = (
+    os.environ.get("PLATFORM_SECRETS_KEY") or installation_secret(VAR_DIR, "platform_secrets_key", create=_MAKE_SECRETS, fernet=True) or ""
+)
+# The vendors' API addresses; the tests point them at their contract servers.
+ZOOM_API_URL = os.environ.get("ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -67,6 +76,7 @@ INSTALLED_APPS = [
     "webinars.mail",
     "webinars.registrations",
     "webinars.attendance",
+    "webinars.meetings",
     "webinars.certificates",
     "webinars.feedback",
     "webinars.reports",

@@ -18,6 +18,7 @@ from webinars.audit.selectors import log_entries_for_objects
 from webinars.core import links
 from webinars.programme.models import Webinar
 
+from . import joining
 from .models import Booking, Registration, RegistrationQuestion, search_text
 
 
@@ -99,7 +100,7 @@ def join_refusal(registration: Registration, *, now: dt.datetime | None = None) 
         return "postponed"
     if webinar.ends_at + JOIN_GRACE <= now:
         return "over"
-    if not webinar.meeting_url:
+    if not joining.has_meeting(webinar):
         return "no_address"
     return ""
 

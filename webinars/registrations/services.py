@@ -31,7 +31,7 @@ from webinars.core.ratelimit import over_limit
 from webinars.programme.models import Series, Webinar
 from webinars.programme.selectors import webinars_past_retention
 
-from . import messaging, signals
+from . import joining, messaging, signals
 from .models import Booking, Registration
 from .seats import seat_is_free, with_seat_counts
 from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
@@ -509,14 +509,21 @@ def registrations_purge_past_retention(*, now: dt.datetime | None = None, dry_ru
 
 
 def registration_join(*, registration: Registration, now: dt.datetime | None = None) -> str | None:
-    """Record a click on the personal join link; return the meeting address when allowed."""
+    """Record a click on the personal join link; return the meeting address when allowed.
+
+    The address is the webinar's pasted one, or the registrant's own from a connected meeting
+    platform (``joining``); None when the platform cannot make it now (not counted as a join).
+    """
     now = now or timezone.now()
     if join_refusal(registration, now=now):
+        return None
+    url = joining.join_url(registration)
+    if not url:
         return None
     Registration.objects.filter(pk=registration.pk).update(
         join_count=F("join_count") + 1, join_clicked_at=Coalesce(F("join_clicked_at"), now)
     )
-    return registration.webinar.meeting_url
+    return url
 
 
 def webinar_message_confirmed(*, webinar: Webinar, subject: str, body: str, actor=None) -> int:
