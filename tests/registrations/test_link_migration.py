@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.factories import WebinarFactory
 from tests.security import scan
 
-BEFORE = [("registrations", "0008_seat_counts"), ("feedback", "0001_initial")]
+BEFORE = [("registrations", "0008_seat_counts"), ("feedback", "0001_initial"), ("mail", "0002_claims_and_request_ids")]
 AFTER = [("registrations", "0009_signed_links"), ("feedback", "0002_signed_links")]
 JOIN = "old-join-token-Q9xq7LmN3pRtVwYz1234567890abcdefABCDEF"
 SURVEY = "old-survey-token-Z8yQ2kLmN3pRtVwYz0987654321abcdefGHIJ"
