@@ -9,6 +9,7 @@ processes starting at once end with the same key.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -17,8 +18,11 @@ from pathlib import Path
 KNOWN_KEYS = frozenset({"dev-insecure-key-change-me-in-production-0123456789"})
 
 
-def installation_secret(var_dir: Path, name: str, *, create: bool) -> str | None:
-    """The secret stored in ``var_dir/name``; made (64 random bytes, URL-safe) when missing and ``create``."""
+def installation_secret(var_dir: Path, name: str, *, create: bool, fernet: bool = False) -> str | None:
+    """The secret stored in ``var_dir/name``; made (64 random bytes, URL-safe) when missing and ``create``.
+
+    ``fernet``: a key in the form Fernet needs (32 random bytes, URL-safe base64).
+    """
     path = Path(var_dir) / name
     try:
         return _read(path)
@@ -29,7 +33,8 @@ def installation_secret(var_dir: Path, name: str, *, create: bool) -> str | None
     aside = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(64) + "\n")
+        value = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() if fernet else secrets.token_urlsafe(64)
+        handle.write(value + "\n")
     try:
         os.link(aside, path)  # fails when another process won the race: read theirs
     except FileExistsError:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("webinars.registrations.urls")),
     path("", include("webinars.certificates.urls")),
     path("", include("webinars.feedback.urls")),
+    path("", include("webinars.meetings.urls")),
     path("", include("webinars.public.urls")),
     path("reports/", include("webinars.reports.urls")),
     path("organise/account/", include("webinars.accounts.urls")),

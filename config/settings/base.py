@@ -38,6 +38,15 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret(VAR_DIR, "secre
 # Key of the keyed hashes (HMAC) that stand for people in reach reports and erased rows: kept
 # apart from SECRET_KEY so rotating that one does not change who counts as the same person.
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY") or installation_secret(VAR_DIR, "pseudonym_key", create=_MAKE_SECRETS) or ""
+# Key(s) that encrypt meeting platforms' secrets (BigBlueButton shared secrets, Zoom client secrets)
+# in the database: apart from SECRET_KEY so a database dump alone reveals no platform secret, and
+# so either key can be rotated on its own. Comma-separated Fernet keys, newest first (MultiFernet).
+PLATFORM_SECRETS_KEY = (
+    os.environ.get("PLATFORM_SECRETS_KEY") or installation_secret(VAR_DIR, "platform_secrets_key", create=_MAKE_SECRETS, fernet=True) or ""
+)
+# The vendors' API addresses; the tests point them at their contract servers.
+ZOOM_API_URL = os.environ.get("ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -67,6 +76,7 @@ INSTALLED_APPS = [
     "webinars.mail",
     "webinars.registrations",
     "webinars.attendance",
+    "webinars.meetings",
     "webinars.certificates",
     "webinars.feedback",
     "webinars.reports",
@@ -295,6 +305,15 @@ REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "20"))
 REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", "600"))
 # Registration requests (form or API) that send e-mail to one address per hour, from any client (0 = off).
 REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR", "5"))
+
+# Registrants' personal links (self-service, join, survey) work this many months after the webinar
+# (or after they were sent, if later); the default of each new series' "link_months".
+SELF_SERVICE_LINK_MONTHS = int(os.environ.get("SELF_SERVICE_LINK_MONTHS", "12"))
+# "Send me fresh links" (an expired or unknown link's page): requests per client address and per
+# e-mail address per hour (0 = off). Over the client limit: 429; over the address limit the
+# answer is the same as always and nothing is sent.
+LINK_REQUESTS_PER_CLIENT_PER_HOUR = int(os.environ.get("LINK_REQUESTS_PER_CLIENT_PER_HOUR", "10"))
+LINK_REQUESTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("LINK_REQUESTS_PER_ADDRESS_PER_HOUR", "3"))
 
 # How long an anonymous public page stays cached; content edits invalidate sooner.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))

@@ -20,6 +20,11 @@ for _name, _value in (("SECRET_KEY", SECRET_KEY), ("PSEUDONYM_KEY", PSEUDONYM_KE
             f"{_name} is missing, too short or publicly known: set it in the environment or in var/{_name.lower()} "
             "(`make run` or `manage.py restore` makes one)."
         )
+if not PLATFORM_SECRETS_KEY:  # noqa: F405 -- from base
+    raise ImproperlyConfigured(
+        "PLATFORM_SECRETS_KEY is missing: set it in the environment or in var/platform_secrets_key "
+        "(a Fernet key; `make run` or `manage.py restore` makes one)."
+    )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405 -- from base
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"mail"},
     {"registrations", "team", "accounts"},
     {"attendance"},
+    {"meetings"},
     {"certificates", "feedback"},
     {"reports"},
     {"library"},

@@ -15,8 +15,19 @@ pytestmark = pytest.mark.django_db
 
 def test_each_apps_job_runs_and_reports():
     stats = periodic_tasks_run(now=timezone.now())
-    # registrations: expiry and reminders; mail: retries; feedback: invitations; attendance: uploads never imported.
-    assert stats == {"expired": 0, "reminders": 0, "retried": 0, "feedback_requests": 0, "attendance_uploads_expired": 0}
+    # registrations: expiry and reminders; mail: retries; feedback: invitations; attendance: uploads never imported;
+    # meetings: platform jobs due, old webhook receipts, BigBlueButton polling.
+    assert stats == {
+        "expired": 0,
+        "reminders": 0,
+        "retried": 0,
+        "feedback_requests": 0,
+        "attendance_uploads_expired": 0,
+        "platform_jobs": 0,
+        "webhook_receipts_forgotten": 0,
+        "bbb_polled": 0,
+        "bbb_polled_imports": 0,
+    }
 
 
 def test_a_failing_job_is_logged_and_the_others_still_run(caplog):

@@ -37,6 +37,8 @@ LEAST_ROLE = {
     "attendance.view_attendance": Role.EDITOR,
     "attendance.import_attendance": Role.EDITOR,
     "attendance.review_attendance": Role.EDITOR,
+    "meetings.manage_connection": Role.OWNER,
+    "meetings.manage_meeting": Role.EDITOR,
     "certificates.view_certificates": Role.EDITOR,
     "certificates.issue_certificates": Role.EDITOR,
     "certificates.revoke_certificate": Role.EDITOR,

@@ -53,7 +53,9 @@ def test_backup_round_trip_restores_every_row_every_file_and_the_keys(tmp_path, 
     call_command("backup", "--output", str(archive), stdout=out)
     assert archive.exists() and oct(archive.stat().st_mode & 0o777) == "0o600"
     with tarfile.open(archive) as tar:
-        assert json.loads(tar.extractfile("keys.json").read())["secret_key"] == settings.SECRET_KEY
+        keys = json.loads(tar.extractfile("keys.json").read())
+        assert keys["secret_key"] == settings.SECRET_KEY
+        assert keys["platform_secrets_key"] == settings.PLATFORM_SECRETS_KEY  # else the platforms' stored secrets are lost
 
     restored_media, restored_var = tmp_path / "restored-media", tmp_path / "restored-var"
     tables = connection.introspection.table_names()

@@ -28,7 +28,7 @@ def test_a_secret_is_made_once_then_read_back(tmp_path):
 
 
 def _settings_import(var_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PSEUDONYM_KEY"}}
+    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PSEUDONYM_KEY", "PLATFORM_SECRETS_KEY"}}
     environ.update(VAR_DIR=str(var_dir), **env)
     code = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
@@ -56,3 +56,25 @@ def test_first_run_makes_the_installation_key_and_production_then_uses_it(tmp_pa
     production = _settings_import(tmp_path, DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="example.org")
     assert production.returncode == 0, production.stderr
     assert production.stdout.strip() == key
+
+
+def test_production_refuses_to_start_without_the_platform_secrets_key(tmp_path):
+    run = _settings_import(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="example.org",
+        SECRET_KEY="s" * 60,
+        PSEUDONYM_KEY="p" * 60,
+    )
+    assert run.returncode != 0 and "PLATFORM_SECRETS_KEY is missing" in run.stderr
+    assert not (tmp_path / "platform_secrets_key").exists()
+
+
+def test_the_first_run_makes_a_fernet_key_for_the_platforms_secrets(tmp_path):
+    from cryptography.fernet import Fernet
+
+    made = _settings_import(tmp_path, DJANGO_SETTINGS_MODULE="config.settings.base")
+    assert made.returncode == 0, made.stderr
+    key = (tmp_path / "platform_secrets_key").read_text().strip()
+    assert Fernet(key.encode()).decrypt(Fernet(key.encode()).encrypt(b"x")) == b"x"
+    assert (tmp_path / "platform_secrets_key").stat().st_mode & 0o777 == 0o600

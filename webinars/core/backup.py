@@ -85,6 +85,8 @@ def backup_create(output: Path) -> dict:
             "media_files": len(media_files),
         }
         keys = {"secret_key": settings.SECRET_KEY, "pseudonym_key": settings.PSEUDONYM_KEY}
+        if settings.PLATFORM_SECRETS_KEY:  # without it the meeting platforms' stored secrets cannot be read
+            keys["platform_secrets_key"] = settings.PLATFORM_SECRETS_KEY
         aside = output.with_name(output.name + ".partial")
         fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w:gz") as archive:

@@ -12,6 +12,7 @@ from webinars.attendance import selectors as attendance_selectors
 from webinars.audit import selectors as audit_selectors
 from webinars.certificates import selectors as certificate_selectors
 from webinars.mail import selectors as mail_selectors
+from webinars.meetings import selectors as meeting_selectors
 from webinars.programme import selectors as programme_selectors
 from webinars.programme.models import Series, Webinar
 from webinars.registrations import selectors as registration_selectors
@@ -66,6 +67,15 @@ def dashboard_for(user: Any, *, now: dt.datetime | None = None) -> Dashboard:
     by_id = {s.pk: s for s in series}
     for series_id, failed in sorted(mail_selectors.failed_counts(series_ids=series_ids).items()):
         board.attention.append(Attention("failed_mail", series=by_id.get(series_id), count=failed))
+    # Meeting platform work that failed (publishing went ahead; the meeting, a registrant or the
+    # attendance waits): one line per webinar, to its meeting page with the Retry buttons.
+    failing: dict[int, Attention] = {}
+    for job in meeting_selectors.failing_jobs(series_ids=series_ids):
+        webinar = job.meeting.webinar
+        if webinar.pk not in failing:
+            failing[webinar.pk] = Attention("platform", webinar=webinar, series=webinar.series)
+            board.attention.append(failing[webinar.pk])
+        failing[webinar.pk].count += 1
     for draft in programme_selectors.drafts_without_time(series_ids=series_ids):
         board.attention.append(Attention("no_time", webinar=draft, series=draft.series))
     return board

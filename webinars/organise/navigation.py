@@ -26,6 +26,7 @@ class Section:
 WEBINAR_SECTIONS = [
     Section("organise:webinar", _("Overview"), "programme.view_webinar"),
     Section("organise:webinar_edit", _("Edit"), "programme.change_webinar"),
+    Section("organise:webinar_meeting", _("Meeting"), "meetings.manage_meeting"),
     Section("organise:webinar_registrations", _("Registrations"), "registrations.view_registrations"),
     Section("organise:webinar_messages", _("Messages"), "registrations.message_registrants"),
     Section("organise:webinar_attendance", _("Attendance"), "attendance.view_attendance"),
@@ -38,6 +39,7 @@ SERIES_SECTIONS = [
     Section("organise:series", _("Webinars"), "programme.view_series"),
     Section("organise:series_edit", _("Settings"), "programme.change_series"),
     Section("organise:series_team", _("Team"), "programme.manage_series_team"),
+    Section("organise:series_platform", _("Meeting platform"), "meetings.manage_connection"),
     Section("organise:series_activity", _("Activity"), "programme.manage_series_team"),
     Section("organise:series_report", pgettext_lazy("reach report", "Report"), "reports.view_reports"),
 ]

@@ -11,6 +11,7 @@ from .views import (
     feedback,
     messages,
     people,
+    platform,
     registrations,
     reports,
     series,
@@ -90,4 +91,7 @@ urlpatterns = [
     path("webinars/<int:webinar_id>/messages/<str:batch>/", messages.WebinarMessageBatchView.as_view(), name="webinar_message_batch"),
     path("series/<int:series_id>/team/", team.SeriesTeamView.as_view(), name="series_team"),
     path("series/<int:series_id>/activity/", activity.SeriesActivityView.as_view(), name="series_activity"),
+    path("series/<int:series_id>/platform/", platform.SeriesPlatformView.as_view(), name="series_platform"),
+    path("webinars/<int:webinar_id>/meeting/", platform.WebinarMeetingView.as_view(), name="webinar_meeting"),
+    path("webinars/<int:webinar_id>/meeting/join/", platform.ModeratorJoinView.as_view(), name="webinar_meeting_join"),
 ]

@@ -5,7 +5,7 @@ All are sent with ``sender=Webinar`` and ``webinar``, ``actor`` (a user or None)
 ``webinar_published``, ``webinar_unpublished`` (back to draft), ``webinar_cancelled``,
 ``webinar_postponed``
     also ``from_status``. Cancelling or postponing is what the registrations app (e-mails to
-    registrants) and the coming meeting-platform integration (delete or move the meeting)
+    registrants) and the meeting platforms (``meetings.receivers``: delete or move the meeting)
     follow.
 ``webinar_moved``
     also ``from_starts_at`` and ``from_duration_minutes``: the start or the length changed.

@@ -1,6 +1,6 @@
 """Domain events of registrations, sent by ``services`` after the change, inside its transaction.
 
-Receivers in higher apps (certificates, reports, later the meeting platforms) keep their own
+Receivers in higher apps (certificates, reports, the meeting platforms) keep their own
 state in step; they run in the same transaction, so they must be quick and must not fail
 for reasons of their own (queue slow work with ``transaction.on_commit``). Every signal is
 sent with ``sender=Registration`` and keyword arguments:

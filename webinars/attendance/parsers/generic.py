@@ -79,10 +79,12 @@ def parse_generic(source: CsvSource, ctx: Context) -> Iterator[Join]:
         ctx.span(start, end, line=line, column=header.label(idx.get("leave")))
         if start is not None and end is None and seconds is not None:
             end, seconds = start + seconds, None
+        # The organisers' addresses (``--host-email``, a platform's host) mark hosts, as in the platforms' own formats.
+        role = "host" if email and email.lower() in ctx.host_emails else ""
         if start is not None and end is not None and seconds is None:
-            yield Join(line, name, email, "", start, end, None, alt, registrant)
+            yield Join(line, name, email, role, start, end, None, alt, registrant)
         elif seconds is not None:
-            yield Join(line, name, email, "", start, end, seconds, alt, registrant)
+            yield Join(line, name, email, role, start, end, seconds, alt, registrant)
         else:
             raise ParseError(_("no leave time and no minutes for a join"), line=line, column=header.label(idx.get("leave")))
     if header is None:
