@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import dataclass, field
 
 import webvtt
 from django.utils.translation import gettext as _
@@ -110,3 +111,18 @@ def parse(data: bytes) -> list[list]:
         if cue_text:
             cues.append([_seconds(caption.start), _seconds(caption.end), cue_text])
     return cues
+
+
+@dataclass
+class CaptionPreview:
+    """A caption file as it would be stored: its cues, and the speaker labels it carried."""
+
+    cues: list[list]
+    #: how many speaker labels were replaced by "Participant"
+    replaced: int = 0
+    #: the labels kept (names of the recording's speakers), each once
+    kept: list[str] = field(default_factory=list)
+
+
+def prepare(data: bytes) -> CaptionPreview:
+    return CaptionPreview(cues=parse(data))
