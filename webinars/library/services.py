@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from webinars.audit.services import log_action
@@ -29,6 +29,7 @@ from .importing import parse as parse_import
 from .models import Caption, LibraryItem, Theme
 from .rules import item_series_ids
 from .search import index
+from .selectors import caption_speaker_names
 
 #: Files an item may carry. No HTML, SVG or scripts: the file is served from the site's own address.
 FILE_EXTENSIONS = (
@@ -168,19 +169,36 @@ def item_delete(*, item: LibraryItem, actor: Any = None) -> None:
     signals.item_deleted.send(sender=LibraryItem, item=item, item_id=item_id, actor=actor)
 
 
+def _prepared(item: LibraryItem, language: str, data: bytes) -> caption_files.CaptionPreview:
+    """The file as it will be published: checked, and only the recording's speakers named in it."""
+    with translation.override(language):
+        participant = _("Participant")
+    return caption_files.prepare(data, speakers=caption_speaker_names(item), participant=participant)
+
+
+def caption_preview(*, item: LibraryItem, language: str, data: bytes) -> caption_files.CaptionPreview:
+    """What :func:`caption_upload` would store (the cues as published, the labels replaced and
+    kept), or ``CaptionFileError`` by line; stores nothing."""
+    return _prepared(item, language, data)
+
+
 @transaction.atomic
 def caption_upload(*, item: LibraryItem, language: str, data: bytes, filename: str = "captions.vtt", actor: Any = None) -> Caption:
     """Attach (or replace) the item's WebVTT captions in ``language``.
 
     A malformed file raises ``CaptionFileError`` naming its line; nothing is stored then.
+    Speaker labels ("Name: …", ``<v Name>``) that are not the item's or its webinars' speakers
+    become "Participant" (in the captions' language) in the stored file and its cues:
+    participants' names are never published.
     """
     if language not in CONTENT_LANGUAGE_CODES:
         raise DomainError(_("Unknown language code: %(codes)s.") % {"codes": language}, field="language")
-    cues = caption_files.parse(data)
+    prepared = _prepared(item, language, data)
     caption = Caption.objects.filter(item=item, language=language).first() or Caption(item=item, language=language)
     old_name = caption.file.name if caption.pk and caption.file else ""
-    caption.cues = cues
-    caption.file.save(filename if filename.lower().endswith(".vtt") else f"{filename}.vtt", ContentFile(data), save=False)
+    caption.cues = prepared.cues
+    name = filename if filename.lower().endswith(".vtt") else f"{filename}.vtt"
+    caption.file.save(name, ContentFile(prepared.text.encode()), save=False)
     caption.save()
     if old_name and old_name != caption.file.name:
         storage = caption.file.storage
@@ -190,23 +208,20 @@ def caption_upload(*, item: LibraryItem, language: str, data: bytes, filename: s
         actor=actor,
         obj=item,
         series=_series(item),
-        data={"item": item.pk, "language": language, "cues": len(cues)},
+        data={"item": item.pk, "language": language, "cues": len(prepared.cues), "labels_replaced": prepared.replaced},
     )
     index.item_reindex(item)
     signals.item_changed.send(sender=LibraryItem, item=item, actor=actor)
     return caption
 
 
-def caption_preview(*, item: LibraryItem, data: bytes) -> caption_files.CaptionPreview:
-    """What :func:`caption_upload` would store (the cues as published), or ``CaptionFileError`` by line; stores nothing."""
-    return caption_files.prepare(data)
-
-
 @transaction.atomic
 def caption_save(*, caption: Caption, actor: Any = None) -> Caption:
-    """Store a caption whose file was just uploaded in a form: read its cues (or refuse it by line)."""
+    """Store a caption whose file was just uploaded in a form (the admin): checked by line, and
+    with participants' labels replaced as :func:`caption_upload` does."""
     stored = caption.file
-    if getattr(stored, "_committed", True):
+    committed = getattr(stored, "_committed", True)
+    if committed:
         with stored.open("rb"):
             data = stored.read()
     else:  # just uploaded, not yet in the storage
@@ -214,14 +229,22 @@ def caption_save(*, caption: Caption, actor: Any = None) -> Caption:
         upload.seek(0)
         data = upload.read()
         upload.seek(0)
-    caption.cues = caption_files.parse(data)
+    prepared = _prepared(caption.item, caption.language, data)
+    published = prepared.text.encode()
+    if published != data:
+        old_name = stored.name if committed else ""
+        caption.file.save((stored.name or "captions.vtt").rsplit("/", 1)[-1], ContentFile(published), save=False)
+        if old_name and old_name != caption.file.name:
+            storage = caption.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    caption.cues = prepared.cues
     caption.save()
     log_action(
         "library.caption_uploaded",
         actor=actor,
         obj=caption.item,
         series=_series(caption.item),
-        data={"item": caption.item_id, "language": caption.language, "cues": len(caption.cues)},
+        data={"item": caption.item_id, "language": caption.language, "cues": len(caption.cues), "labels_replaced": prepared.replaced},
     )
     index.item_reindex(caption.item)
     return caption

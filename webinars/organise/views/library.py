@@ -220,7 +220,7 @@ class CaptionsView(_OneItem):
             return self.page(request, form, status=400)
         data = form.cleaned_data["file"].read()
         try:
-            preview = services.caption_preview(item=self.item, data=data)
+            preview = services.caption_preview(item=self.item, language=form.cleaned_data["language"], data=data)
         except DomainError as error:
             add_to_form(form, error)
             return self.page(request, form, status=400)
