@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from webinars.core.i18n import i18n_dict, localize
@@ -366,15 +367,19 @@ def _hits(entries: list[search_query.Ranked], forms: set[str]) -> list[Hit]:
 def _resolve(hits: list[Hit]) -> None:
     """Attach each hit's object (published ones only) and its address."""
     item_ids = [h.group_id for h in hits if h.source in ("item", "transcript")]
-    items = LibraryItem.objects.published().in_bulk(item_ids)
-    webinars = webinar_public().in_bulk([h.group_id for h in hits if h.source == "webinar"])
-    people = Person.objects.in_bulk([h.group_id for h in hits if h.source == "person"])
+    # A hit shows its own title and snippet: of its object it needs the address and the kind, so
+    # the long translatable columns are not read (a page of hits is 20 objects, read at every search).
+    items = LibraryItem.objects.published().only("pk", "kind", "status").in_bulk(item_ids)
+    webinar_ids = [h.group_id for h in hits if h.source == "webinar"]
+    webinars = webinar_public().select_related(None).select_related("series").only("pk", "slug", "series__slug").in_bulk(webinar_ids)
+    people = Person.objects.only("pk", "slug").in_bulk([h.group_id for h in hits if h.source == "person"])
+    item_url = reverse("library:item", args=[0]).replace("/0/", "/{}/")  # one reverse() per page of hits
     for hit in hits:
         if hit.source in ("item", "transcript"):
             hit.obj = items.get(hit.group_id)
             if hit.obj is not None:
                 hit.kind = hit.obj.kind
-                hit.url = hit.obj.get_absolute_url()
+                hit.url = item_url.format(hit.obj.pk)
                 if hit.start_seconds is not None:
                     moment = int(hit.start_seconds)
                     hit.url += f"?t={moment}#t={moment}"
