@@ -400,9 +400,11 @@ def zipf_sampler(words: list[str], rng: random.Random):
 
 
 def speed_corpus(items_count: int, recording_hours: int, *, seed: int = 1) -> Iterator[tuple[dict, list[list] | None]]:
-    """``(item fields, cues or None)``: items with 40–120 words of text; the first ``recording_hours``
-    items are recordings with an hour of captions (a cue every 5 s, about 12 words)."""
+    """``(item fields, cues or None)``: items with 40–120 words of text; ``recording_hours`` of them,
+    spread evenly (every n-th item), are recordings with an hour of captions (a cue every 5 s,
+    about 12 words) — so any 10,000 items carry their share of the transcripts."""
     rng = random.Random(seed)
+    every = max(1, items_count // max(1, recording_hours)) if recording_hours else 0
     samplers = {language: zipf_sampler(vocabulary(language, 8000, rng), rng) for language in LANGUAGES}
     topics = list(TOPICS)
     for number in range(items_count):
@@ -415,9 +417,9 @@ def speed_corpus(items_count: int, recording_hours: int, *, seed: int = 1) -> It
             "title": {language: f"{phrase} {' '.join(sample(3))}"},
             "description": {language: " ".join(words)},
             "languages": [language],
-            "kind": "recording" if number < recording_hours else "guide",
+            "kind": "recording" if every and number % every == 0 and number // every < recording_hours else "guide",
         }
         cues = None
-        if number < recording_hours:
+        if fields["kind"] == "recording":
             cues = [[t * 5.0, t * 5.0 + 4.5, " ".join(sample(12))] for t in range(720)]
         yield fields, cues

@@ -46,11 +46,24 @@ PUBLIC_PAGES = {
     "library-filtered": "/library/?kind=link",
     "search": "/search/?q=museum",
     "search-transliterated": "/search/?q=muzey",
+    # the demo's sample recording with its transcript (its id is known once the site is loaded)
+    "library-recording": "/library/{recording}/",
 }
 # Pages in a state worth checking too (the accessibility test covers these as well).
 PAGE_STATES = {
     "unknown-time-zone": "/?tz=Nowhere/City",
 }
+
+
+def public_path(path: str) -> str:
+    """``path`` with ``{recording}`` replaced by the id of the demo library's sample recording."""
+    if "{recording}" not in path:
+        return path
+    from webinars.library.models import LibraryItem
+
+    recording = LibraryItem.objects.published().filter(kind=LibraryItem.Kind.RECORDING, captions__isnull=False).order_by("pk").first()
+    assert recording is not None, "the demo library has a sample recording with captions"
+    return path.format(recording=recording.pk)
 
 
 @pytest.fixture(scope="session")

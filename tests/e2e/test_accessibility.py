@@ -7,7 +7,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import PAGE_STATES, PUBLIC_PAGES
+from .conftest import PAGE_STATES, PUBLIC_PAGES, public_path
 
 PAGES = {**PUBLIC_PAGES, **PAGE_STATES}
 
@@ -33,7 +33,7 @@ def describe(violations: list[dict]) -> str:
 def test_public_page_has_no_axe_violations(new_context, name, language):
     # Preset the zone cookie so tz.js does not reload the page under axe.
     page = new_context(lang=language, tz="Asia/Almaty").new_page()
-    response = page.goto(PAGES[name])
+    response = page.goto(public_path(PAGES[name]))
     assert response is not None
     assert response.status == (404 if name == "404" else 200)
     assert page.locator("html").get_attribute("lang") == language

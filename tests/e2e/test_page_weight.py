@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.signals import request_started
 
-from .conftest import PUBLIC_PAGES
+from .conftest import PUBLIC_PAGES, public_path
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_public_page_is_light_and_self_hosted(site, new_context, name):
 
     request_started.connect(record)
     try:
-        response = page.goto(PUBLIC_PAGES[name], wait_until="networkidle")
+        response = page.goto(public_path(PUBLIC_PAGES[name]), wait_until="networkidle")
     finally:
         request_started.disconnect(record)
     assert response is not None

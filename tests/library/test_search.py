@@ -188,3 +188,17 @@ def test_sqlite_backend_quotes_fts_syntax(corpus):
     engine = backends.backend()
     expression = engine.match_expression([backends.WordGroup(('a"b',), ("c",))], any_word=False)
     assert '"a""b"' in expression
+
+
+def test_a_word_in_very_many_documents_is_ranked_over_its_newest_matches(make_item, monkeypatch):
+    """Ranking costs per match: past RANK_WINDOW matches only the newest are ranked (the speed at
+    100,000 items); below it every match is ranked, so the best comes first wherever it is."""
+    best = make_item({"en": "Museum museum museum"})
+    newer = [make_item({"en": f"Museum note number {n}"}).pk for n in range(5)]
+    found = [hit.group_id for hit in selectors.search("museum", sources=("item",)).hits]
+    assert found[0] == best.pk and set(found) == {best.pk, *newer}
+    monkeypatch.setattr(backends, "RANK_WINDOW", 3)
+    found = [hit.group_id for hit in selectors.search("museum", sources=("item",)).hits]
+    assert sorted(found) == sorted(newer[-3:])
+    # A rarer word is still ranked over all its matches.
+    assert [hit.group_id for hit in selectors.search("museum number 4", sources=("item",)).hits][0] == newer[4]

@@ -22,6 +22,8 @@ from django.utils import timezone
 from tests.factories import CertificateFactory, PersonFactory, RegistrationFactory
 from webinars.certificates import services as certificate_services
 from webinars.certificates.models import Certificate, NameCorrection
+from webinars.library import services as library_services
+from webinars.library.models import LibraryItem, Theme
 from webinars.organise import urls as organise_urls
 from webinars.programme.models import WebinarSpeaker
 from webinars.programme.rules import may
@@ -65,6 +67,9 @@ def objects(world):
     from webinars.audit.models import LogEntry
 
     batch = LogEntry.objects.filter(action="webinar.message_sent").latest("pk").data["batch"]
+    item = library_services.item_save(item=LibraryItem(title={"en": "Guide of A"}, kind="guide"), webinars=[webinar])
+    library_services.caption_upload(item=item, language="en", data=b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n")
+    theme = Theme.objects.create(slug="migration", name={"en": "Migration"})
     return {
         "series_id": world["a"].pk,
         "webinar_id": webinar.pk,
@@ -73,6 +78,9 @@ def objects(world):
         "organisation_id": world["a"].organiser_id,
         "batch": batch,
         "action": "cancel",
+        "item_id": item.pk,
+        "language": "en",
+        "theme_id": theme.pk,
         # ``pk`` means the certificate, or the name correction on its own page.
         "pk": {"webinar_name_correction": correction.pk}.get,
         "_certificate": certificate.pk,

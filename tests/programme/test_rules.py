@@ -49,6 +49,7 @@ LEAST_ROLE = {
     "library.change_item": Role.EDITOR,
     "library.add_item": Role.EDITOR,
     "library.delete_item": Role.EDITOR,
+    "library.import_items": Role.EDITOR,
 }
 RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 SUPERUSER_ONLY = ["programme.delete_series", "programme.grant_any_role"]

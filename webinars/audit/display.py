@@ -103,6 +103,9 @@ ACTIONS: dict[str, Any] = {
     "library.caption_deleted": _("Captions deleted (%(language)s)"),
     "library.links_converted": _("Useful links turned into library items: %(count)s"),
     "library.items_imported": _("Library items imported: %(count)s"),
+    "library.theme_created": _("Library theme added"),
+    "library.theme_changed": _("Library theme changed"),
+    "library.theme_deleted": _("Library theme removed (items that carried it: %(items)s)"),
     # exports of personal data
     "export.registrations": _("Registrations exported (%(format)s, rows: %(count)s)"),
     "export.report": _("Report exported (%(format)s)"),

@@ -10,11 +10,14 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import dataclass, field
 
 import webvtt
 from django.utils.translation import gettext as _
 
 from webinars.core.errors import DomainError
+
+from .search.analysis import fold, skeleton, words
 
 TIMING_RE = re.compile(r"^(?P<start>(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3})\s+-->\s+(?P<end>(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3})(?:\s+.*)?$")
 MAX_BYTES = 20 * 1024 * 1024
@@ -110,3 +113,93 @@ def parse(data: bytes) -> list[list]:
         if cue_text:
             cues.append([_seconds(caption.start), _seconds(caption.end), cue_text])
     return cues
+
+
+@dataclass
+class CaptionPreview:
+    """A caption file as it will be stored and published: its text, its cues, and what happened
+    to the speaker labels it carried."""
+
+    text: str
+    cues: list[list]
+    #: how many speaker labels were replaced by "Participant" (each occurrence)
+    replaced: int = 0
+    #: the labels kept (names of the recording's speakers), each once, as written
+    kept: list[str] = field(default_factory=list)
+
+
+# --- speaker labels -----------------------------------------------------------------------------
+#
+# Zoom writes who spoke at the start of each cue ("Dinara Khalikova: Good morning"), WebVTT
+# voice spans name them (``<v Dinara Khalikova>`` — BigBlueButton, editors). The recording's
+# speakers agreed to be on the public page; the other participants did not, so their labels
+# are replaced before anything is stored (the served .vtt file too).
+
+VOICE_RE = re.compile(r"<v(?P<classes>(?:\.[\w-]+)*)[ \t]+(?P<name>[^>]*?)\s*>")
+# "Name: text" — up to five words of letters (a name, not a sentence), at the start of a cue line.
+LABEL_RE = re.compile(r"^(?P<lead>(?:-\s*)?)(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[^\W\d_][\w.'’\-]*){0,4})[ \t]*:[ \t]+(?=\S)")
+#: a file is "labelled" (every "Word Word: …" at a cue's start is a name) with this many labelled
+#: cues, or when half its cues are; else "Note: …" in an ordinary file stays as it is.
+LABELLED_CUES = 3
+
+
+def _name_key(name: str) -> frozenset[str]:
+    return frozenset(skeleton(fold(word)) for word in words(name) if word)
+
+
+def _is_speaker(name: str, speakers: list[frozenset[str]]) -> bool:
+    """A label names a speaker when its words (in any script, folded) are among one speaker's name words."""
+    key = _name_key(name)
+    return bool(key) and any(key <= speaker for speaker in speakers)
+
+
+def _cue_text_lines(lines: list[str]) -> list[tuple[int, bool]]:
+    """(index, first line of its cue) of every cue text line (the file is already checked)."""
+    found: list[tuple[int, bool]] = []
+    in_cue = first = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            in_cue = False
+        elif "-->" in line and TIMING_RE.match(line.strip()):
+            in_cue, first = True, True
+        elif in_cue:
+            found.append((index, first))
+            first = False
+    return found
+
+
+def replace_speaker_labels(text: str, speakers: list[str], participant: str) -> tuple[str, int, list[str]]:
+    """``text`` with every speaker label that is not one of ``speakers`` replaced by ``participant``;
+    how many were replaced, and the labels kept."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    known = [key for key in (_name_key(name) for name in speakers) if key]
+    cue_lines = _cue_text_lines(lines)
+    labelled = sum(1 for index, first in cue_lines if first and LABEL_RE.match(lines[index]))
+    cues = sum(1 for _index, first in cue_lines if first)
+    is_labelled = labelled >= LABELLED_CUES or 2 * labelled >= cues
+    replaced = 0
+    kept: dict[str, None] = {}
+
+    def decide(name: str) -> str:
+        nonlocal replaced
+        if _is_speaker(name, known):
+            kept[name.strip()] = None
+            return name
+        replaced += 1
+        return participant
+
+    for index, first in cue_lines:
+        line = VOICE_RE.sub(lambda m: f"<v{m['classes']} {decide(m['name'])}>", lines[index])
+        if first and is_labelled:
+            line = LABEL_RE.sub(lambda m: f"{m['lead']}{decide(m['name'])}: ", line, count=1)
+        lines[index] = line
+    return "\n".join(lines), replaced, list(kept)
+
+
+def prepare(data: bytes, *, speakers: list[str] | None = None, participant: str = "Participant") -> CaptionPreview:
+    """Read and check a caption file (``CaptionFileError`` by line), and replace the labels of
+    everyone who is not one of ``speakers`` (names in any language) by ``participant``."""
+    text = _decode(data)
+    check(text)
+    text, replaced, kept = replace_speaker_labels(text, speakers or [], participant)
+    return CaptionPreview(text=text, cues=parse(text.encode()), replaced=replaced, kept=kept)

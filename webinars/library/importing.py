@@ -6,6 +6,10 @@ by spaces, commas or semicolons), ``themes`` (theme slugs), ``countries`` (ISO c
 ``author``, ``licence``, ``date`` (YYYY-MM-DD), ``url``, ``webinars`` (ids), ``speakers``
 (person slugs), ``status`` (draft or published). Every problem is reported as
 "line N, column: message"; one problem and nothing is stored.
+
+In the organisers' workspace the file is imported into one series: ``webinars`` must name
+webinars of that series, and rows naming none are linked to the webinars chosen on the form
+(an item belongs to the series of its webinars).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django_countries import countries as all_countries
 
 from webinars.core.errors import DomainError
 from webinars.core.languages import CONTENT_LANGUAGE_CODES
-from webinars.programme.models import Person, Webinar
+from webinars.programme.models import Person, Series, Webinar
 
 from .models import LibraryItem, Theme
 
@@ -55,8 +59,12 @@ def _codes(value: str) -> list[str]:
     return [v for v in SPLIT_RE.split(value.strip()) if v]
 
 
-def parse(data: bytes) -> list[ItemRow]:
-    """Read and check the whole file; :class:`ImportFileError` with every problem, or the rows."""
+def parse(data: bytes, *, series: Series | None = None, default_webinars: list[Webinar] | None = None) -> list[ItemRow]:
+    """Read and check the whole file; :class:`ImportFileError` with every problem, or the rows.
+
+    ``series``: only its webinars may be named; rows naming none get ``default_webinars``
+    (and without those, the row is refused: the item would belong to no series).
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -72,8 +80,14 @@ def parse(data: bytes) -> list[ItemRow]:
     problems: list[str] = []
     rows: list[ItemRow] = []
 
+    at_fault: set[tuple[int, str]] = set()
+
     def problem(line: int, column: str, message: str) -> None:
+        at_fault.add((line, column))
         problems.append(_("Line %(line)d, %(column)s: %(message)s") % {"line": line, "column": column, "message": message})
+
+    def problems_in(line: int, column: str) -> bool:
+        return (line, column) in at_fault
 
     webinar_ids: set[int] = set()
     raw_rows = []
@@ -86,7 +100,8 @@ def parse(data: bytes) -> list[ItemRow]:
         for value in _codes(record.get("webinars") or ""):
             if value.isdigit():
                 webinar_ids.add(int(value))
-    webinars = Webinar.objects.in_bulk(list(webinar_ids))
+    webinar_rows = Webinar.objects.all() if series is None else Webinar.objects.filter(series=series)
+    webinars = webinar_rows.in_bulk(list(webinar_ids))
 
     for line, record in raw_rows:
         title = {h[6:]: v for h, v in record.items() if h.startswith("title_") and h[6:] in CONTENT_LANGUAGE_CODES and v}
@@ -136,6 +151,11 @@ def parse(data: bytes) -> list[ItemRow]:
                 problem(line, "webinars", _("no webinar with id %(value)s.") % {"value": value})
             else:
                 row_webinars.append(found)
+        if series is not None and not row_webinars and not problems_in(line, "webinars"):
+            if default_webinars:
+                row_webinars = list(default_webinars)
+            else:
+                problem(line, "webinars", _("name a webinar of this series (its id), or choose one on the form."))
         row_speakers = []
         for slug in _codes(record.get("speakers", "")):
             if slug in speakers:

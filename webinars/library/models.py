@@ -64,6 +64,8 @@ class LibraryItem(models.Model):
     title = ContentCharField(_("title"))
     description = ContentTextField(_("description"), blank=True, default="", help_text=_("One or two sentences for lists and feeds."))
     body = RichContentField(_("text"), blank=True, default="")
+    #: the Markdown typed in the workspace, per language (``body`` is its sanitised HTML)
+    body_source = ContentTextField(_("text (Markdown)"), blank=True, default="", db_default="")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LINK, db_index=True)
     languages = models.JSONField(_("languages of the item"), default=list, blank=True, help_text=_('Codes, e.g. ["ru", "kk"].'))
     original_language = models.CharField(_("original language"), max_length=8, choices=CONTENT_LANGUAGES, default="en")

@@ -2,7 +2,8 @@
 
 An item belongs to the series of the webinars it is linked to: an editor of any of those
 series may edit it (its content, files, captions, publication); an item linked to no
-webinar is for superusers. Themes are one list for the whole programme: superusers.
+webinar is for superusers. Themes are one list for the whole programme, kept by the owners of
+any series and by superusers. Editors import items (CSV) into their series.
 """
 
 from __future__ import annotations
@@ -52,5 +53,12 @@ add_library_perm("library.view_items", Role.VIEWER)  # drafts included
 add_library_perm("library.change_item", Role.EDITOR)  # content, files, captions, publishing
 add_library_perm("library.add_item", Role.EDITOR)
 add_library_perm("library.delete_item", Role.EDITOR)
-rules.set_perm("library.change_themes", is_active_superuser)
-rules.set_perm("library.import_items", is_active_superuser)
+add_library_perm("library.import_items", Role.EDITOR)
+
+
+@rules.predicate
+def owns_some_series(user: Any) -> bool:
+    return role_level(user) >= LEVELS[Role.OWNER]
+
+
+rules.set_perm("library.change_themes", is_active_superuser | owns_some_series)

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from webinars.core.i18n import localize
+from webinars.core.i18n import i18n_dict, localize
 from webinars.programme.models import Person, Webinar
 from webinars.programme.rules import is_active_superuser, may
 from webinars.programme.selectors import series_for, webinar_public
 
 from .models import Caption, LibraryItem, SearchDocument, Theme
 from .search import query as search_query
+from .search.analysis import fold, words
 
 # --- items --------------------------------------------------------------------------------------
 
@@ -92,6 +94,88 @@ def items_visible_to(user: Any) -> QuerySet[LibraryItem]:
 
 def themes() -> QuerySet[Theme]:
     return Theme.objects.all()
+
+
+def theme_with_counts() -> QuerySet[Theme]:
+    """The list of themes with how many items carry each (the workspace's theme list)."""
+    return Theme.objects.annotate(n_items=Count("items")).order_by("order", "slug")
+
+
+# --- the workspace: a series' items ----------------------------------------------------------------
+
+
+@dataclass
+class SeriesItemFilters:
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    theme: str = ""
+    language: str = ""
+
+
+def series_items(series: Any, filters: SeriesItemFilters | None = None) -> QuerySet[LibraryItem]:
+    """Items of ``series`` (linked to any of its webinars), drafts included, newest first.
+
+    ``q`` looks in the titles and authors as typed in any language (drafts are not in the
+    search index, and a series has hundreds of items, not millions).
+    """
+    filters = filters or SeriesItemFilters()
+    ids = LibraryItem.objects.filter(webinars__series=series).values("pk")
+    items = LibraryItem.objects.filter(pk__in=ids)
+    if filters.q.strip():
+        items = items.filter(pk__in=_matching_titles(items, filters.q))
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.status:
+        items = items.filter(status=filters.status)
+    if filters.theme:
+        items = items.filter(themes__slug=filters.theme)
+    if filters.language:
+        items = items.filter(languages__icontains=f'"{filters.language}"')
+    return items.prefetch_related("themes", "captions").order_by("-updated_at", "-id")
+
+
+def _matching_titles(items: QuerySet[LibraryItem], q: str) -> list[int]:
+    """Ids of the items whose title, author or address (any language) holds every word of ``q``.
+
+    Read here rather than with ``icontains``: the translatable columns are JSON text with
+    non-Latin letters escaped, so the database cannot compare Cyrillic, Armenian or Georgian
+    words, nor fold their case.
+    """
+    wanted = [fold(word) for word in words(q)][:8]
+    found = []
+    for pk, title, author, url in items.values_list("pk", "title", "author", "url"):
+        texts = [*i18n_dict(title).values(), *i18n_dict(author).values(), url or ""]
+        haystack = " ".join(fold(word) for text in texts for word in words(text))
+        if all(word in haystack for word in wanted):
+            found.append(pk)
+    return found
+
+
+def series_item(series: Any, item_id: int) -> LibraryItem | None:
+    """One item of ``series`` (None when it is not linked to a webinar of the series)."""
+    return (
+        LibraryItem.objects.filter(pk=item_id, webinars__series=series)
+        .select_related("organisation")
+        .prefetch_related("themes", "speakers", "captions", "webinars")
+        .first()
+    )
+
+
+def series_webinar_choices(series: Any) -> QuerySet[Webinar]:
+    return Webinar.objects.filter(series=series).order_by("-start_date", "-id")
+
+
+def caption_speaker_names(item: LibraryItem) -> list[str]:
+    """Every name (in every language) of the people who speak in the item's recording: its own
+    speakers and the listed speakers of its webinars; captions keep these names as labels."""
+    people = Person.objects.filter(Q(library_items=item) | Q(talks__webinar__library_items=item)).distinct()
+    names: list[str] = []
+    for person in people:
+        data = getattr(person.name, "data", person.name)
+        values = data.values() if isinstance(data, dict) else [data]
+        names.extend(str(v) for v in values if v)
+    return names
 
 
 # --- the library page: filters and facets -----------------------------------------------------
@@ -283,15 +367,19 @@ def _hits(entries: list[search_query.Ranked], forms: set[str]) -> list[Hit]:
 def _resolve(hits: list[Hit]) -> None:
     """Attach each hit's object (published ones only) and its address."""
     item_ids = [h.group_id for h in hits if h.source in ("item", "transcript")]
-    items = LibraryItem.objects.published().in_bulk(item_ids)
-    webinars = webinar_public().in_bulk([h.group_id for h in hits if h.source == "webinar"])
-    people = Person.objects.in_bulk([h.group_id for h in hits if h.source == "person"])
+    # A hit shows its own title and snippet: of its object it needs the address and the kind, so
+    # the long translatable columns are not read (a page of hits is 20 objects, read at every search).
+    items = LibraryItem.objects.published().only("pk", "kind", "status").in_bulk(item_ids)
+    webinar_ids = [h.group_id for h in hits if h.source == "webinar"]
+    webinars = webinar_public().select_related(None).select_related("series").only("pk", "slug", "series__slug").in_bulk(webinar_ids)
+    people = Person.objects.only("pk", "slug").in_bulk([h.group_id for h in hits if h.source == "person"])
+    item_url = reverse("library:item", args=[0]).replace("/0/", "/{}/")  # one reverse() per page of hits
     for hit in hits:
         if hit.source in ("item", "transcript"):
             hit.obj = items.get(hit.group_id)
             if hit.obj is not None:
                 hit.kind = hit.obj.kind
-                hit.url = hit.obj.get_absolute_url()
+                hit.url = item_url.format(hit.obj.pk)
                 if hit.start_seconds is not None:
                     moment = int(hit.start_seconds)
                     hit.url += f"?t={moment}#t={moment}"

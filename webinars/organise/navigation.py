@@ -37,6 +37,7 @@ WEBINAR_SECTIONS = [
 
 SERIES_SECTIONS = [
     Section("organise:series", _("Webinars"), "programme.view_series"),
+    Section("organise:series_library", _("Library"), "library.view_items"),
     Section("organise:series_edit", _("Settings"), "programme.change_series"),
     Section("organise:series_team", _("Team"), "programme.manage_series_team"),
     Section("organise:series_platform", _("Meeting platform"), "meetings.manage_connection"),

@@ -21,6 +21,11 @@ PG_TABLE = "library_search_pg"
 TERM_TABLE = "library_search_term"
 # Weights: title in its own script, text in its own script, then the same as Latin skeletons.
 WEIGHTS = (10.0, 3.0, 4.0, 1.0)
+#: Ranking (bm25, ts_rank) costs per matching document; a word found in tens of thousands of
+#: documents ("музей" in a library of museums) would cost hundreds of milliseconds. Such a query
+#: ranks the newest RANK_WINDOW matches only (found in a millisecond by walking the index in
+#: descending id order); a query matching fewer documents is ranked over all of them, as before.
+RANK_WINDOW = 500
 
 
 @dataclass(frozen=True)
@@ -141,19 +146,23 @@ class SqliteBackend(Backend):
         self, groups: Sequence[WordGroup], *, script: str, sources: Sequence[str], limit: int, any_word: bool
     ) -> list[tuple[int, str]]:
         expression = self.match_expression(groups, any_word)
-        source_filter = ""
-        params: list = [expression]
+        source_filter, source_params = "", list(sources)
         if sources:
             source_filter = f" AND source IN ({','.join(['%s'] * len(sources))})"
-            params.extend(sources)
-        params.extend([script, limit])
         weights = ", ".join(str(w) for w in (0.0, 0.0, 0.0, *WEIGHTS))
-        sql = (
-            f"SELECT rowid, script, source, group_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{source_filter} "  # noqa: S608 -- placeholders only
-            f"ORDER BY script != %s, bm25({FTS_TABLE}, {weights}) LIMIT %s"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            # The RANK_WINDOW-th newest match (FTS5 walks its doclists in rowid order without ranking).
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{source_filter} ORDER BY rowid DESC LIMIT 1 OFFSET %s",  # noqa: S608
+                [expression, *source_params, RANK_WINDOW - 1],
+            )
+            floor = cursor.fetchone()
+            window = " AND rowid >= %s" if floor else ""
+            cursor.execute(
+                f"SELECT rowid, script, source, group_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{window}{source_filter} "  # noqa: S608 -- placeholders only
+                f"ORDER BY script != %s, bm25({FTS_TABLE}, {weights}) LIMIT %s",
+                [expression, *([floor[0]] if floor else []), *source_params, script, limit],
+            )
             return [Match(*row) for row in cursor.fetchall()]
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -206,10 +215,10 @@ class PostgresBackend(Backend):
             for r in rows
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {PG_TABLE} (document_id, source, script, group_id, vector) VALUES (%s, %s, %s, %s, %s::tsvector)",  # noqa: S608
-                values,
-            )
+            # COPY: one round trip per batch (a rebuild writes hundreds of thousands of rows).
+            with cursor.copy(f"COPY {PG_TABLE} (document_id, source, script, group_id, vector) FROM STDIN") as copy:  # noqa: S608
+                for row in values:
+                    copy.write_row(row)
 
     def delete(self, document_ids: Iterable[int]) -> None:
         ids = list(document_ids)
@@ -227,10 +236,15 @@ class PostgresBackend(Backend):
     def _lexeme(term: str, weights: str) -> str:
         return "'" + term.replace("\\", "\\\\").replace("'", "''") + "':" + weights
 
-    def tsquery(self, groups: Sequence[WordGroup], any_word: bool) -> str:
+    def tsquery(self, groups: Sequence[WordGroup], any_word: bool, *, weighted: bool = True) -> str:
+        """The query; ``weighted=False`` drops the column weights (a GIN index answers it without
+        reading the vectors: a superset of the weighted query's matches, for the rank window)."""
         parts = []
         for group in groups:
-            alternatives = [self._lexeme(t, "AB") for t in group.native] + [self._lexeme(t, "CD") for t in group.latin]
+            if weighted:
+                alternatives = [self._lexeme(t, "AB") for t in group.native] + [self._lexeme(t, "CD") for t in group.latin]
+            else:
+                alternatives = [self._lexeme(t, "")[:-1] for t in dict.fromkeys((*group.native, *group.latin))]
             parts.append("(" + " | ".join(alternatives) + ")")
         return (" | " if any_word else " & ").join(parts)
 
@@ -239,16 +253,23 @@ class PostgresBackend(Backend):
     ) -> list[tuple[int, str]]:
         weights = "{" + ",".join(str(w / WEIGHTS[0]) for w in reversed(WEIGHTS)) + "}"  # {D,C,B,A}
         source_filter = " AND source = ANY(%s)" if sources else ""
-        sql = (
-            f"SELECT document_id, script, source, group_id FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
-            f"WHERE vector @@ q{source_filter} ORDER BY script <> %s, ts_rank(%s::float4[], vector, q) DESC LIMIT %s"
-        )
-        params: list = [self.tsquery(groups, any_word)]
-        if sources:
-            params.append(list(sources))
-        params.extend([script, weights, limit])
+        source_params = [list(sources)] if sources else []
+        plain = self.tsquery(groups, any_word, weighted=False)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            # The RANK_WINDOW-th newest match, from the index alone (no vector read, no ranking).
+            cursor.execute(
+                f"SELECT document_id FROM {PG_TABLE} WHERE vector @@ CAST(%s AS tsquery){source_filter} "  # noqa: S608 -- placeholders only
+                "ORDER BY document_id DESC OFFSET %s LIMIT 1",
+                [plain, *source_params, RANK_WINDOW - 1],
+            )
+            floor = cursor.fetchone()
+            window = " AND document_id >= %s" if floor else ""
+            cursor.execute(
+                f"SELECT document_id, script, source, group_id FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
+                f"WHERE vector @@ CAST(%s AS tsquery) AND vector @@ q{window}{source_filter} "
+                "ORDER BY script <> %s, ts_rank(%s::float4[], vector, q) DESC LIMIT %s",
+                [self.tsquery(groups, any_word), plain, *([floor[0]] if floor else []), *source_params, script, weights, limit],
+            )
             return [Match(*row) for row in cursor.fetchall()]
 
     def add_terms(self, terms: Iterable[str]) -> None:

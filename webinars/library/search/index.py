@@ -22,7 +22,7 @@ from . import documents as docs
 from .analysis import document_terms
 from .backends import IndexRow, backend
 
-BATCH = 500
+BATCH = 2000
 
 ITEM_SOURCES = ("item", "transcript")
 
@@ -40,13 +40,17 @@ def _rows(saved: Sequence[SearchDocument]) -> tuple[list[IndexRow], set[str]]:
     return rows, terms
 
 
-def _store(documents: Sequence[SearchDocument]) -> int:
+def _store(documents: Sequence[SearchDocument], *, seen_terms: set[str] | None = None) -> int:
+    """Store documents and their index rows; ``seen_terms`` (in bulk runs) skips terms already added."""
     if not documents:
         return 0
     saved = SearchDocument.objects.bulk_create(documents, batch_size=BATCH)
     rows, terms = _rows(saved)
     engine = backend()
     engine.insert(rows)
+    if seen_terms is not None:
+        terms -= seen_terms
+        seen_terms |= terms
     engine.add_terms(terms)
     return len(saved)
 
@@ -138,13 +142,16 @@ def schedule(source: str, object_id: int) -> None:
 # --- in bulk -------------------------------------------------------------------------------------
 
 
-def items_index(items: Iterable[LibraryItem], *, progress: Callable[[str, int], Any] | None = None) -> dict[str, int]:
+def items_index(
+    items: Iterable[LibraryItem], *, progress: Callable[[str, int], Any] | None = None, seen_terms: set[str] | None = None
+) -> dict[str, int]:
     """Index many published items and their transcripts in batches (already removed from the index)."""
     counts = {"item": 0, "transcript": 0}
     batch: list[SearchDocument] = []
+    seen = set() if seen_terms is None else seen_terms
 
     def flush() -> None:
-        stored = _store(batch)
+        stored = _store(batch, seen_terms=seen)
         for document in batch:
             counts[document.source] += 1
         batch.clear()
@@ -168,13 +175,14 @@ def items_index(items: Iterable[LibraryItem], *, progress: Callable[[str, int], 
 def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, int]:
     """Empty the index and index every public object again; counts of documents per source."""
     counts = {"item": 0, "transcript": 0, "webinar": 0, "person": 0}
+    seen: set[str] = set()
     with transaction.atomic():
         backend().clear()
         SearchDocument.objects.all().delete()
         batch: list[SearchDocument] = []
 
         def flush() -> None:
-            stored = _store(batch)
+            stored = _store(batch, seen_terms=seen)
             for document in batch:
                 counts[document.source] += 1
             batch.clear()
@@ -182,7 +190,9 @@ def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, i
                 progress("documents", stored)
 
         counts.update(
-            items_index(item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH), progress=progress)
+            items_index(
+                item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH), progress=progress, seen_terms=seen
+            )
         )
         for webinar in webinar_queryset().iterator(chunk_size=BATCH):
             batch.extend(docs.webinar_documents(webinar))

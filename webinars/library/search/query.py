@@ -103,7 +103,7 @@ def highlight(text: str, language: str, forms: set[str], *, limit_words: int | N
         return mark_safe(escape(text[:200]))  # noqa: S308 -- escaped
 
     def is_marked(index: int) -> bool:
-        return bool(all_forms(matches[index].group(), language) & forms)
+        return not forms.isdisjoint(all_forms(matches[index].group(), language))
 
     start_word, end_word = 0, len(matches)
     if limit_words is not None and len(matches) > limit_words:
