@@ -32,7 +32,7 @@ from webinars.programme.models import Webinar
 
 from .models import AttendanceImport
 from .parsers import AUTO, read_report
-from .parsers.base import DAY, NotRecognised
+from .parsers.base import DAY, NotAReport, NotRecognised
 from .parsers.detect import detect_format
 from .services import import_attendance
 
@@ -140,6 +140,8 @@ def report_preview(
     if not fmt or fmt == AUTO:
         try:
             fmt = detect_format(data)
+        except NotAReport:
+            raise  # not text at all: no column mapping would help
         except NotRecognised as unknown:
             # Its message names the headers found and suggests the generic mapping.
             unknown.code = UNKNOWN_FORMAT
