@@ -32,6 +32,8 @@ from webinars.programme.models import SeriesRole
 pytestmark = pytest.mark.django_db
 
 EXPORTS = {path.name: path.read_bytes() for path in sorted(FIXTURES.glob("*.csv"))}
+
+
 def _decoded(data: bytes) -> str | None:
     for encoding in ("utf-16", "utf-8-sig", "cp1251"):
         if encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

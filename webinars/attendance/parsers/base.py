@@ -175,7 +175,10 @@ def refuse_binary(data: bytes, encoding: str) -> None:
         if data.startswith(signature):
             if kind in ("xlsx", "xls"):
                 raise NotAReport(
-                    _("this is not a report in CSV: it is an Excel workbook (or another ZIP archive). Open it and save it as CSV, or download the platform's CSV export")
+                    _(
+                        "this is not a report in CSV: it is an Excel workbook (or another ZIP archive). "
+                        "Open it and save it as CSV, or download the platform's CSV export"
+                    )
                 )
             raise NotAReport(_("this is not a report in CSV: it is a PDF, an image or an archive. Download the platform's CSV export"))
     head = data[:8192].decode(encoding, errors="replace")
