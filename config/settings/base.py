@@ -295,6 +295,9 @@ REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "20"))
 REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", "600"))
 # Registration requests (form or API) that send e-mail to one address per hour, from any client (0 = off).
 REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR", "5"))
+# An attendance report larger than this (bytes) is read and imported by the background worker, with
+# its progress on the workspace's attendance page, instead of inside the upload request.
+ATTENDANCE_BACKGROUND_BYTES = int(os.environ.get("ATTENDANCE_BACKGROUND_BYTES", str(5 * 1024 * 1024)))
 
 # How long an anonymous public page stays cached; content edits invalidate sooner.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))

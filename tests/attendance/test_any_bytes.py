@@ -14,6 +14,10 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import os
+import random
+import subprocess
+import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +203,31 @@ def test_a_zoom_report_in_another_encoding_is_read(report_webinar, encoding):
     text = EXPORTS["zoom_meeting_participants_ru.csv"].decode("utf-8-sig")
     preview = uploads.report_preview(webinar=report_webinar, data=text.encode(encoding))
     assert preview.format == "zoom_meeting" and preview.people >= 3
+
+
+READ_IN_A_PROCESS = """
+import resource, sys
+import django
+django.setup()
+from webinars.attendance.parsers import ParseError, read_report
+with open(sys.argv[1], "rb") as handle:
+    data = handle.read()
+try:
+    read_report(data, "auto")
+    print("read")
+except ParseError as refused:
+    print(f"refused: {refused}")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_50_mb_file_of_random_bytes_is_refused_in_little_memory(tmp_path):
+    """A memory bound, not a timing: the peak resident size of a fresh process reading the file.
+    (50 MB reports that are text, valid or broken on their last line: ``bench/attendance.py --large``.)"""
+    path = tmp_path / "random.bin"
+    path.write_bytes(random.Random(3).randbytes(50 * 1024 * 1024))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    done = subprocess.run([sys.executable, "-c", READ_IN_A_PROCESS, str(path)], capture_output=True, text=True, env=env, check=True)
+    answer, peak_mb = done.stdout.strip().splitlines()
+    assert answer.startswith("refused: this is not a report")
+    assert int(peak_mb) < 300
