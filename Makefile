@@ -9,8 +9,9 @@ export SITE_URL
 WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+TOPOLOGY_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint typecheck bench bench-deps browser-deps messages clean
+.PHONY: run test test-sqlite test-postgres topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +56,8 @@ lint: $(VENV)/.dev typecheck
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis
-test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres
+## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis, then the topology
+test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres topology-test
 
 test-sqlite: $(VENV)/.dev
 	$(BIN)/pytest
@@ -66,6 +67,19 @@ test-postgres: $(VENV)/.dev
 	  echo "== PostgreSQL + Redis =="; \
 	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest; \
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; fi
+
+## topology-deps: Debian's nginx and openssl for the topology test (the same nginx the deployment guide uses)
+topology-deps:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the topology test..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null) || \
+	  { echo "Could not install nginx (apt-get as root is needed)"; exit 1; }; }
+
+## topology-test: deploy/ on 127.0.0.1 (nginx → 2 gunicorn → PostgreSQL + Redis, 2 workers, S3, SMTP), checked end to end
+topology-test: $(VENV)/.dev topology-deps
+	@if $(BIN)/python -c "import psycopg,redis; psycopg.connect('$(TOPOLOGY_PG_URL)', connect_timeout=3).close(); redis.Redis.from_url('redis://127.0.0.1:6379/0', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+	  PATH="$$PATH:/usr/sbin" TOPOLOGY_PG_URL=$(TOPOLOGY_PG_URL) timeout 600 $(BIN)/python -m tests.topology.run; \
+	else echo "PostgreSQL ($(TOPOLOGY_PG_URL)) or Redis (127.0.0.1:6379) not reachable: skipping the topology test"; fi
 
 ## bench-deps: Debian's wrk, the load generator of the page and registration benchmarks
 bench-deps:

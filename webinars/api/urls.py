@@ -112,7 +112,7 @@ def webinar_detail(request: HttpRequest, webinar_id: int = Path(..., ge=1, le=MA
     ),
 )
 def registration_create(request: HttpRequest, payload: RegistrationIn, webinar_id: int = Path(..., ge=1, le=MAX_ID)):
-    webinar = selectors.webinar_public().filter(pk=webinar_id).first()
+    webinar = selectors.webinar_for_registration(webinar_id)
     if webinar is None:
         raise Http404
     if registration_over_limit(request):
