@@ -330,6 +330,9 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successfu
 # everyone with a role on a series whose owner requires it.
 TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Museum Webinars")
+# The admin never shows an organiser's TOTP secret or its QR code (a superuser who could read them could
+# pass another organiser's second factor); without this, django-otp's config page of an unknown device is a 500.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # An organiser's session ends after this long without a request (seconds; 2 hours).
 ORGANISER_IDLE_SECONDS = int(os.environ.get("ORGANISER_IDLE_SECONDS", str(2 * 3600)))
