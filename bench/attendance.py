@@ -12,6 +12,12 @@ the same file, and the command's start-up alone (Django set up, ``--help``).
 
 Targets: under 10 s and under 300 MB peak for the import.
 
+``--large``: peak memory of reading 50 MB files (random bytes; a report refused on its last
+line), target under 300 MB. Measured 2026-11-27 on the 2-core machine: random bytes 116 MB
+(refused at once as "not a report"), the broken report 176 MB (refused naming line 561,797);
+a valid 50 MB report (``BENCH_ATTENDANCE_PEOPLE=54000``: 270,000 rows) imported by the
+command peaks at 282 MB.
+
     .venv/bin/python bench/attendance.py          # prints the numbers (JSON)
     BENCH_ATTENDANCE_PEOPLE=2000 .venv/bin/python bench/attendance.py   # smaller, for a quick look
 """
@@ -268,6 +274,70 @@ def attendance_import_bench(*, keep: bool = False) -> dict:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
+
+# --- 50 MB files: the memory bound (issue 10: under 300 MB whatever the file) ------------------------------
+
+LARGE_MB = 50
+READ_SCRIPT = """
+import datetime as dt, sys, time, zoneinfo
+import django
+django.setup()
+from webinars.attendance.parsers import ParseError, read_report
+began = time.perf_counter()
+with open(sys.argv[1], "rb") as handle:
+    data = handle.read()
+try:
+    report = read_report(data, "auto", expected_date=dt.date(2021, 4, 22), zone=zoneinfo.ZoneInfo("Asia/Almaty"), planned_seconds=5400)
+    print(f"read {report.rows} rows")
+except ParseError as refused:
+    print(f"refused: {refused}")
+"""
+
+
+def _broken_at_the_end(path: Path) -> None:
+    """A 50 MB Zoom participants report (the sample's rows repeated) whose last row has a join time that is not a date."""
+    sample = (ROOT / "tests" / "attendance" / "fixtures" / "zoom_meeting_participants.csv").read_bytes()
+    lines = sample.split(b"\n")
+    head = b"\n".join(lines[:4]) + b"\n"
+    body = b"\n".join(line for line in lines[4:] if line.strip()) + b"\n"
+    with path.open("wb") as out:
+        out.write(head)
+        for _ in range(LARGE_MB * 1_000_000 // len(body)):
+            out.write(body)
+        out.write(b"Broken Row,broken@example.org,not a date,04/22/2021 11:33:10 AM,99,No,Y,No\n")
+
+
+def large_files_bench() -> dict:
+    """Peak memory of reading 50 MB files in a fresh process: random bytes, and a report refused on its last line.
+    The import of a valid 50 MB report: ``BENCH_ATTENDANCE_PEOPLE=54000 python bench/attendance.py`` (270,000 rows)."""
+    tmp = Path(tempfile.mkdtemp(prefix="mw-bench-attendance-large-"))
+    try:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONDONTWRITEBYTECODE": "1"}
+        random_file = tmp / "random.bin"
+        random_file.write_bytes(random.Random(5).randbytes(LARGE_MB * 1_000_000))
+        broken_file = tmp / "broken-at-the-end.csv"
+        _broken_at_the_end(broken_file)
+        results = {}
+        for name, path in (("random_bytes", random_file), ("report_broken_on_its_last_line", broken_file)):
+            seconds, peak_mb, out, err, code = _run_measured([PYTHON, "-c", READ_SCRIPT, str(path)], env)
+            if code != 0:
+                raise RuntimeError(f"reading {name} failed ({code}): {err.strip()[-2000:]}")
+            results[name] = {
+                "mb": round(path.stat().st_size / 1e6, 1),
+                "seconds": round(seconds, 1),
+                "peak_mb": round(peak_mb, 1),
+                "answer": out.strip()[:200],
+            }
+        results["passed"] = all(r["peak_mb"] < TARGET_PEAK_MB for r in results.values() if isinstance(r, dict))
+        return results
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__" and "--large" in sys.argv:
+    result = large_files_bench()
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    sys.exit(0 if result["passed"] else 1)
 
 if __name__ == "__main__":
     result = attendance_import_bench(keep="--keep" in sys.argv)

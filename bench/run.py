@@ -461,6 +461,25 @@ def attendance(bench: Bench) -> list[Row]:
     ]
 
 
+@benchmark("attendance-50mb", "peak memory reading 50 MB files: random bytes, a report refused on its last line (target < 300 MB)")
+def attendance_large(bench: Bench) -> list[Row]:
+    from bench.attendance import TARGET_PEAK_MB, large_files_bench
+
+    outcome = large_files_bench()
+    return [
+        Row(
+            "attendance-50mb",
+            f"{name.replace('_', ' ')} ({result['mb']} MB)",
+            target=f"< {TARGET_PEAK_MB:.0f} MB",
+            passed=result["peak_mb"] < TARGET_PEAK_MB,
+            notes=f"peak {result['peak_mb']} MB, {result['seconds']} s: {result['answer'][:100]}",
+            details=result,
+        )
+        for name, result in outcome.items()
+        if isinstance(result, dict)
+    ]
+
+
 @benchmark(
     "matching", "matching quality: 200 registrations in five scripts, attendees as they name themselves (precision 100 %, recall ≥ 90 %)"
 )

@@ -305,6 +305,9 @@ REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "20"))
 REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", "600"))
 # Registration requests (form or API) that send e-mail to one address per hour, from any client (0 = off).
 REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR", "5"))
+# An attendance report larger than this (bytes) is read and imported by the background worker, with
+# its progress on the workspace's attendance page, instead of inside the upload request.
+ATTENDANCE_BACKGROUND_BYTES = int(os.environ.get("ATTENDANCE_BACKGROUND_BYTES", str(5 * 1024 * 1024)))
 
 # Registrants' personal links (self-service, join, survey) work this many months after the webinar
 # (or after they were sent, if later); the default of each new series' "link_months".
@@ -346,6 +349,9 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successfu
 # everyone with a role on a series whose owner requires it.
 TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Museum Webinars")
+# The admin never shows an organiser's TOTP secret or its QR code (a superuser who could read them could
+# pass another organiser's second factor); without this, django-otp's config page of an unknown device is a 500.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # An organiser's session ends after this long without a request (seconds; 2 hours).
 ORGANISER_IDLE_SECONDS = int(os.environ.get("ORGANISER_IDLE_SECONDS", str(2 * 3600)))

@@ -324,6 +324,23 @@ def test_openapi_document(client):
     assert [(p["name"], p["in"], p["required"]) for p in detail["parameters"]] == [("webinar_id", "path", True)]
     assert "404" in detail["responses"]
 
+    # Every operation documents its refusals with the one error body.
+    for name, operations in paths.items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, name)
+    register = paths["/api/v1/webinars/{webinar_id}/registrations"]["post"]
+    assert {"202", "400", "404", "409", "429"} <= set(register["responses"])
+    assert register["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    # Required fields and formats of a registration are stated, as the form enforces them.
+    body = doc["components"]["schemas"]["RegistrationIn"]
+    assert {"name", "email", "country", "organisation", "institution_type", "consent_privacy"} <= set(body["required"])
+    assert body["properties"]["email"]["format"] == "email"
+    assert body["properties"]["consent_privacy"]["const"] is True
+    assert "KZ" in body["properties"]["country"]["enum"]
+    assert body["properties"]["name"]["minLength"] == 1 and body["properties"]["name"]["maxLength"] == 200
+    assert doc["components"]["schemas"]["WebinarOut"]["properties"]["url"]["format"] == "uri"
+    assert doc["components"]["schemas"]["WebinarOut"]["properties"]["starts_at"]["anyOf"][0]["format"] == "date-time"
+
     # Every reference resolves inside the document.
     for ref in set(_refs(doc)):
         assert ref.startswith("#/"), ref

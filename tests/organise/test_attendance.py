@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.attendance.conftest import fixture_bytes
 from tests.factories import AttendanceImportFactory, AttendeeFactory, RegistrationFactory, WebinarFactory
@@ -279,4 +280,63 @@ def test_summary_queries_do_not_grow_with_the_imports(signed_in, world, past, n,
 # Signed-in pages read the session from the database, except where it lives in Redis (REDIS_URL).
 SESSION_IN_CACHE = int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache")
 EXPECTED_REVIEW_QUERIES = 9
-EXPECTED_SUMMARY_QUERIES = 7
+EXPECTED_SUMMARY_QUERIES = 8  # one is the background import's state (the shared cache: a table in the embedded setup)
+
+
+# --- large files: imported by the background worker, progress on the page ---------------------------------
+
+
+def test_a_large_report_is_imported_in_the_background_with_its_outcome_on_the_page(signed_in, world, past, settings):
+    settings.ATTENDANCE_BACKGROUND_BYTES = 100  # every sample report counts as large
+    client = signed_in("editor_a")
+    response = client.post(url(past), {"file": zoom_file()})
+    assert response.status_code == 302
+    kept = client.session[f"organise:attendance-upload:{past.pk}"]
+    assert kept["background"] and kept["format"] == "zoom_webinar" and "rows" not in kept  # not read yet
+    page = text(client.get(url(past, "confirm/")))
+    assert "We recognised “Zoom webinar attendee report”. The file is large" in page
+    assert not AttendanceImport.objects.exists()
+
+    # The test settings run tasks at once: the job is done when the confirmation returns.
+    done = client.post(url(past, "confirm/"), {"token": kept["token"], "action": "import"})
+    assert done["Location"] == url(past)
+    imported = AttendanceImport.objects.get()
+    assert imported.uploaded_by == world["users"]["editor_a"] and imported.format == "zoom_webinar"
+    assert uploads.upload_read(kept["token"]) is None
+    shown = client.get(url(past))
+    assert "Imported “zoom_webinar_attendee_report.csv”:" in text(shown)
+    assert "Refresh" not in shown  # nothing running any more
+    assert uploads.import_job(past.pk) is None  # the outcome is said once
+
+
+def test_a_large_report_that_cannot_be_read_fails_its_job_with_the_line(signed_in, world, past, settings):
+    settings.ATTENDANCE_BACKGROUND_BYTES = 100
+    client = signed_in("editor_a")
+    client.post(url(past), {"file": zoom_file("zoom_webinar_bad_join_time.csv")})
+    token = client.session[f"organise:attendance-upload:{past.pk}"]["token"]
+    client.post(url(past, "confirm/"), {"token": token, "action": "import"})
+    assert not AttendanceImport.objects.exists()
+    assert "Nothing was imported: line" in text(client.get(url(past)))
+    assert uploads.upload_read(token) is None
+
+
+def test_a_running_import_shows_its_progress_and_the_page_refreshes(signed_in, world, past):
+    uploads.import_job_queued(webinar=past, file_name="big.csv")
+    uploads._job_set(past.pk, state="running", step="match", percent=74)
+    response = signed_in("editor_a").get(url(past))
+    assert response["Refresh"] == "3"
+    page = text(response)
+    assert "Importing “big.csv”" in page and "74 %" in page and "matching attendees with registrations" in page
+    # A second large file waits for the first.
+    assert uploads.import_job(past.pk)["state"] == "running"
+    # A job whose worker died is reported as stopped an hour later, not shown as running for ever.
+    later = timezone.now() + dt.timedelta(hours=2)
+    assert uploads.import_job(past.pk, now=later)["state"] == "failed"
+
+
+def test_a_large_file_that_is_not_a_report_is_refused_at_upload(signed_in, world, past, settings):
+    settings.ATTENDANCE_BACKGROUND_BYTES = 100
+    response = signed_in("editor_a").post(url(past), {"file": SimpleUploadedFile("report.xlsx", b"PK\x03\x04" + bytes(range(256)) * 4)})
+    assert response.status_code == 400
+    assert "Excel workbook" in text(response)
+    assert f"organise:attendance-upload:{past.pk}" not in signed_in("editor_a").session

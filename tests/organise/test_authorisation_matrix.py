@@ -1,5 +1,6 @@
 """Every workspace URL × every kind of user, generated from the URLconf (issue 8's quality bar).
 
+Every other URL (public, self-service, API, reports, admin) is in ``tests/security/test_url_matrix.py``.
 Kept complete automatically: a new URL under ``/organise/`` whose keyword arguments have no
 sample value here fails ``test_every_workspace_url_is_in_the_matrix``. Expectations come
 from the view's own rules (``permission`` for GET, ``change_permission`` for POST) evaluated
@@ -19,7 +20,7 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from tests.factories import CertificateFactory, PersonFactory, RegistrationFactory
+from tests.factories import CertificateFactory, PersonFactory, RegistrationFactory, UserFactory
 from webinars.certificates import services as certificate_services
 from webinars.certificates.models import Certificate, NameCorrection
 from webinars.library import services as library_services
@@ -39,7 +40,7 @@ POST_ONLY = {"webinar_certificate_resend", "webinar_name_correction"}
 QUERIES = {"webinar_registrations_export": "?format=csv"}
 # Pages whose view checks a rule on the object beyond the page's own: (rule, object key).
 OBJECT_RULES = {"person_edit": ("programme.edit_person", "_person"), "organisation_edit": ("programme.edit_organisation", "_organisation")}
-ROLES = ["viewer_a", "editor_a", "owner_a", "editor_b", "nobody", "superuser"]
+ROLES = ["viewer_a", "editor_a", "owner_a", "editor_b", "nobody", "staff", "superuser"]
 
 
 def _patterns() -> list[URLPattern]:
@@ -116,6 +117,8 @@ def test_every_workspace_url_is_in_the_matrix(objects):
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_matrix(client, world, objects, role):
     user = world["users"].get(role)
+    if role == "staff":  # the admin's staff flag alone gives nothing in the workspace
+        user = UserFactory(username="staff@example.org", email="staff@example.org", is_staff=True)
     if user is not None:
         client.force_login(user)
     failures = []
@@ -128,7 +131,7 @@ def test_matrix(client, world, objects, role):
         post = client.post(url, {}).status_code
         if role == "anonymous":
             expected_get = expected_post = 302
-        elif role == "nobody":
+        elif role in ("nobody", "staff"):
             expected_get = expected_post = 403
         elif role == "editor_b" and (target is not None or "person_id" in kwargs or "organisation_id" in kwargs):
             expected_get = expected_post = 404

@@ -10,7 +10,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,13 +18,15 @@ from webinars.core.i18n import i18n_dict, i18n_text, sanitize_html
 from webinars.library import selectors
 from webinars.library.models import LibraryItem
 
+from .schemas import CountryCode, LanguageCode, Slug, Uri, UriOrEmpty
+
 router = Router(tags=["library"])
 
 Kind = Literal["guide", "article", "video", "recording", "slides", "dataset", "link"]
 
 
 class ThemeOut(Schema):
-    slug: str
+    slug: Slug
     name: str
     name_i18n: dict[str, str]
 
@@ -35,21 +37,21 @@ class LibraryItemOut(Schema):
     title_i18n: dict[str, str]
     description: str
     kind: Kind
-    languages: list[str]
+    languages: list[LanguageCode]
     themes: list[ThemeOut]
-    countries: list[str]
+    countries: list[CountryCode]
     author: str
     licence: str
     date: dt.date | None
-    url: str
-    file_url: str
-    page_url: str
+    url: UriOrEmpty
+    file_url: UriOrEmpty
+    page_url: Uri
     published_at: dt.datetime | None
 
 
 class CaptionOut(Schema):
-    language: str
-    url: str
+    language: LanguageCode
+    url: Uri
     cues: int
 
 
@@ -67,7 +69,7 @@ class SearchHitOut(Schema):
     title: str
     language: str
     snippet_html: str = Field(description="The matching passage, HTML-escaped, with the matched words in <mark>.")
-    url: str
+    url: Uri
     start_seconds: float | None
     matched_all_words: bool
 
@@ -125,10 +127,12 @@ def item_detail_dict(item: LibraryItem) -> dict:
     }
 
 
-def register(api, pagination) -> None:
-    """Add the library's endpoints to ``api`` with the API's pagination class."""
+def register(api, pagination, *, error_schema, max_id: int) -> None:
+    """Add the library's endpoints to ``api`` with the API's pagination class and error shape."""
 
-    @router.get("/library/", response=list[LibraryItemOut], summary="Published library items (filters as on /library/)")
+    @router.get(
+        "/library/", response={200: list[LibraryItemOut], 400: error_schema}, summary="Published library items (filters as on /library/)"
+    )
     @paginate(pagination)
     def library_list(request: HttpRequest, filters: Query[LibraryFilters]):
         wanted = selectors.LibraryFilters(
@@ -141,14 +145,22 @@ def register(api, pagination) -> None:
         )
         return _Listing(wanted)
 
-    @router.get("/library/{item_id}/", response={200: LibraryItemDetailOut, 404: dict}, summary="One published library item")
-    def library_detail(request: HttpRequest, item_id: int):
+    @router.get(
+        "/library/{item_id}/",
+        response={200: LibraryItemDetailOut, 400: error_schema, 404: error_schema},
+        summary="One published library item",
+    )
+    def library_detail(request: HttpRequest, item_id: int = Path(..., ge=1, le=max_id)):
         item = selectors.item_public(item_id)
         if item is None:
             raise Http404
         return item_detail_dict(item)
 
-    @router.get("/search", response=SearchOut, summary="Search items, transcripts, webinars and speakers in any language or script")
+    @router.get(
+        "/search",
+        response={200: SearchOut, 400: error_schema},
+        summary="Search items, transcripts, webinars and speakers in any language or script",
+    )
     def search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=200), page: int = Query(1, ge=1, le=50)):
         size = 20
         results = selectors.search(q, limit=size, offset=(page - 1) * size)

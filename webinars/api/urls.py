@@ -7,7 +7,7 @@ the validation can never disagree. Every error has one shape: ``{"detail", "erro
 from typing import Literal
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -69,7 +69,11 @@ class WebinarFilters(Schema):
     language: str | None = Field(None, max_length=8)
 
 
-@api.get("/series/", response=list[SeriesOut], tags=["series"], summary="All public series")
+# Database ids are 64-bit: a larger or non-positive one is refused (400) rather than looked up.
+MAX_ID = 2**63 - 1
+
+
+@api.get("/series/", response={200: list[SeriesOut], 400: ErrorOut}, tags=["series"], summary="All public series")
 @paginate(Pagination)
 def series_list(request: HttpRequest):
     return [serializers.series_dict(s) for s in selectors.series_public().prefetch_related("partners")]
@@ -84,11 +88,11 @@ def webinar_list(request: HttpRequest, filters: Query[WebinarFilters]):
 
 @api.get(
     "/webinars/{webinar_id}/",
-    response={200: WebinarDetailOut, 404: ErrorOut},
+    response={200: WebinarDetailOut, 400: ErrorOut, 404: ErrorOut},
     tags=["webinars"],
     summary="One webinar with speakers and links",
 )
-def webinar_detail(request: HttpRequest, webinar_id: int):
+def webinar_detail(request: HttpRequest, webinar_id: int = Path(..., ge=1, le=MAX_ID)):
     webinar = selectors.webinar_by_id(webinar_id)
     if webinar is None:
         raise Http404
@@ -107,7 +111,7 @@ def webinar_detail(request: HttpRequest, webinar_id: int):
         "409 when registration is closed or the webinar is past or cancelled."
     ),
 )
-def registration_create(request: HttpRequest, webinar_id: int, payload: RegistrationIn):
+def registration_create(request: HttpRequest, payload: RegistrationIn, webinar_id: int = Path(..., ge=1, le=MAX_ID)):
     webinar = selectors.webinar_for_registration(webinar_id)
     if webinar is None:
         raise Http404
@@ -128,7 +132,7 @@ def registration_create(request: HttpRequest, webinar_id: int, payload: Registra
 REGISTRATION_RECEIVED = "Thank you. An e-mail to the address tells what happens next (check the spam folder too)."
 
 
-library.register(api, Pagination)
+library.register(api, Pagination, error_schema=ErrorOut, max_id=MAX_ID)
 
 
 class _LazyDicts:

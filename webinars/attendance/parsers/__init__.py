@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .aggregate import MAX_NAMES, STAFF_ROLES, Person, aggregate, merge_intervals
-from .base import Context, CsvSource, DateReader, Join, Meta, NotRecognised, ParseError, _Ambiguous
+from .base import Context, CsvSource, DateReader, Join, Meta, NotAReport, NotRecognised, ParseError, _Ambiguous
 from .bigbluebutton import parse_bigbluebutton
 from .detect import describe_data, detect_format
 from .generic import MAPPING_KEYS, check_mapping, parse_generic
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_NAMES",
     "PARSERS",
     "STAFF_ROLES",
+    "NotAReport",
     "NotRecognised",
     "ParseError",
     "Person",

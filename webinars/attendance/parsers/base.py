@@ -144,25 +144,88 @@ def detect_delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
+# Files people pick by mistake instead of the CSV export, by their first bytes.
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "xlsx"),
+    (b"PK\x05\x06", "xlsx"),
+    (b"PK\x07\x08", "xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\x1f\x8b", "archive"),
+    (b"Rar!", "archive"),
+    (b"7z\xbc\xaf", "archive"),
+)
+#: Share of control characters (or undecodable bytes) in the first characters above which a file is not text.
+_BINARY_SHARE = 0.05
+_TEXT_CONTROLS = frozenset("\t\n\r\f")
+
+
+class NotAReport(NotRecognised):
+    """The file is not a text report at all: a spreadsheet, a PDF, an image, random bytes."""
+
+    code = "not_a_report"
+
+
+def refuse_binary(data: bytes, encoding: str) -> None:
+    """Raise ``NotAReport`` for a file that is not CSV text (a workbook, a PDF, binary data)."""
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            if kind in ("xlsx", "xls"):
+                raise NotAReport(
+                    _(
+                        "this is not a report in CSV: it is an Excel workbook (or another ZIP archive). "
+                        "Open it and save it as CSV, or download the platform's CSV export"
+                    )
+                )
+            raise NotAReport(_("this is not a report in CSV: it is a PDF, an image or an archive. Download the platform's CSV export"))
+    head = data[:8192].decode(encoding, errors="replace")
+    if not head:
+        return
+    odd = sum(1 for char in head if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS) or char == "\x7f")
+    if odd > max(8, len(head) * _BINARY_SHARE):
+        raise NotAReport(_("this is not a report: the file is not text (it holds binary data). Download the platform's CSV export"))
+
+
 class CsvSource:
-    """A csv.reader over the decoded file, with the physical line number of the current row."""
+    """A csv.reader over the decoded file, with the physical line number of the current row.
+
+    Any bytes at all end in rows or in a ``ParseError``: a file that is not text is refused at
+    once (``NotAReport``), bytes that do not decode name their line, and so does a NUL character
+    (which no database text column can hold), with its column."""
 
     def __init__(self, data: bytes, *, delimiter: str | None = None, progress: Callable[[int, int], None] | None = None) -> None:
         self.encoding = detect_encoding(data)
+        refuse_binary(data, self.encoding)
         self.size = len(data)
         self._buffer = io.BytesIO(data)
         self.stream = io.TextIOWrapper(self._buffer, encoding=self.encoding, errors="strict", newline="")
         if delimiter is None:
-            sample = self.stream.read(65536)
-            self.stream.seek(0)
-            delimiter = detect_delimiter(sample)
+            # Only to choose the delimiter: an undecodable byte is reported with its line by ``rows``.
+            delimiter = detect_delimiter(data[:65536].decode(self.encoding, errors="replace"))
         self.delimiter = delimiter
-        self.reader = csv.reader(self.stream, delimiter=delimiter)
+        self.reader = csv.reader(self._lines(), delimiter=delimiter)
         self.progress = progress
 
     @property
     def line(self) -> int:
         return self.reader.line_num
+
+    def _lines(self) -> Iterator[str]:
+        """The decoded lines; a NUL character is refused with its line and (roughly counted) column."""
+        number = 0
+        for text in self.stream:
+            number += 1
+            if "\0" in text:
+                column = text[: text.index("\0")].count(self.delimiter) + 1
+                raise ParseError(
+                    _("the file contains a NUL character (binary data, or text saved in another encoding)"),
+                    line=number,
+                    column=str(column),
+                )
+            yield text
 
     def rows(self) -> Iterator[list[str]]:
         """Every row as read (``cell`` strips what is used); a decoding error names its line."""

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from webinars.attendance import selectors, services, uploads
+from webinars.attendance import selectors, services, tasks, uploads
 from webinars.attendance.models import AttendanceImport
 from webinars.attendance.parsers import ParseError
 from webinars.core.errors import DomainError, add_to_form
@@ -54,18 +54,47 @@ class AttendanceView(AttendanceSectionView):
     def page(self, request: HttpRequest, form: ReportUploadForm, status: int = 200) -> HttpResponse:
         webinar = self.webinar
         assert webinar is not None
+        job = self._background_job(request)
         imports = list(selectors.webinar_imports(webinar)[:10])
         current = next((i for i in imports if i.replaced_at is None), None)
-        return self.render(
+        response = self.render(
             request,
             status=status,
             form=form,
             current=current,
             summary=selectors.attendance_summary(webinar, current) if current else None,
             imports=imports,
+            job=job,
             may_import=self.may("attendance.import_attendance"),
             may_review=self.may("attendance.review_attendance"),
         )
+        if job is not None:
+            response["Refresh"] = "3"  # the page follows the background import without JavaScript
+        return response
+
+    def _background_job(self, request: HttpRequest) -> dict[str, Any] | None:
+        """A background import still running (shown with its progress), or the outcome of one that
+        ended (said once, as a message, then forgotten)."""
+        assert self.webinar is not None
+        job = uploads.import_job(self.webinar.pk)
+        if job is None or job.get("state") in ("queued", "running"):
+            return job
+        if not self.may("attendance.import_attendance"):
+            return None  # the outcome is told to those who may import
+        uploads.import_job_clear(self.webinar.pk)
+        if job.get("state") == "done":
+            messages.success(
+                request,
+                ngettext(
+                    "Imported “%(file)s”: %(count)d person attended, %(review)d to review.",
+                    "Imported “%(file)s”: %(count)d people attended, %(review)d to review.",
+                    job.get("attended", 0),
+                )
+                % {"file": job.get("file_name", ""), "count": job.get("attended", 0), "review": job.get("to_review", 0)},
+            )
+        else:
+            messages.error(request, gettext("Nothing was imported: %(error)s") % {"error": job.get("message", "")})
+        return None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         webinar = self.webinar
@@ -76,10 +105,25 @@ class AttendanceView(AttendanceSectionView):
         upload = form.cleaned_data["file"]
         fmt = form.cleaned_data["format"] or None
         mapping = form.mapping() if fmt == AttendanceImport.Format.GENERIC else {}
+        large = uploads.is_large(upload.size)
         try:
-            token, preview = uploads.upload_receive(
-                webinar=webinar, data=upload.read(), fmt=fmt, column_mapping=mapping, time_zone=form.cleaned_data["time_zone"] or None
-            )
+            if large:
+                # Read in the background after confirmation: only the format is recognised now.
+                token, fmt = uploads.upload_receive_large(upload=upload, fmt=fmt, column_mapping=mapping)
+                kept: dict[str, Any] = {"format": fmt, "background": True, "size_mb": round(upload.size / 1e6, 1)}
+            else:
+                token, preview = uploads.upload_receive(
+                    webinar=webinar, data=upload.read(), fmt=fmt, column_mapping=mapping, time_zone=form.cleaned_data["time_zone"] or None
+                )
+                kept = {
+                    "format": preview.format,
+                    "rows": preview.rows,
+                    "people": preview.people,
+                    "participants": preview.participants,
+                    "staff": preview.staff,
+                    "date": preview.date.isoformat() if preview.date else None,
+                    "expected_date": preview.expected_date.isoformat(),
+                }
         except ParseError as exc:
             form.add_error("file", gettext("Nothing was imported: %(error)s") % {"error": exc})
             form.show_advanced = exc.code == uploads.UNKNOWN_FORMAT
@@ -88,17 +132,11 @@ class AttendanceView(AttendanceSectionView):
         if previous:
             uploads.upload_discard(previous["token"])
         request.session[_session_key(webinar.pk)] = {
+            **kept,
             "token": token,
             "file_name": upload.name[:255],
-            "format": preview.format,
             "mapping": mapping,
             "time_zone": form.cleaned_data["time_zone"],
-            "rows": preview.rows,
-            "people": preview.people,
-            "participants": preview.participants,
-            "staff": preview.staff,
-            "date": preview.date.isoformat() if preview.date else None,
-            "expected_date": preview.expected_date.isoformat(),
         }
         return HttpResponseRedirect(self.url("organise:webinar_attendance_confirm"))
 
@@ -117,13 +155,13 @@ class AttendanceConfirmView(AttendanceSectionView):
             messages.info(request, gettext("Upload the attendance report first."))
             return HttpResponseRedirect(self.url())
         date = dt.date.fromisoformat(kept["date"]) if kept.get("date") else None
-        expected = dt.date.fromisoformat(kept["expected_date"])
+        expected = dt.date.fromisoformat(kept["expected_date"]) if kept.get("expected_date") else None
         return self.render(
             request,
             kept=kept,
             date=date,
             expected_date=expected,
-            date_differs=date is not None and date != expected,
+            date_differs=date is not None and expected is not None and date != expected,
             format_label=AttendanceImport.Format(kept["format"]).label,
             current=selectors.current_import(self.webinar),
         )
@@ -141,6 +179,8 @@ class AttendanceConfirmView(AttendanceSectionView):
             del request.session[key]
             messages.info(request, gettext("The file was discarded: nothing was imported."))
             return HttpResponseRedirect(self.url())
+        if kept.get("background"):
+            return self._import_in_background(request, kept)
         previous = selectors.current_import(webinar)
         try:
             imported = uploads.upload_import(
@@ -173,6 +213,28 @@ class AttendanceConfirmView(AttendanceSectionView):
             )
         if summary.get("to_review"):
             return HttpResponseRedirect(self.url("organise:webinar_attendance_review"))
+        return HttpResponseRedirect(self.url())
+
+    def _import_in_background(self, request: HttpRequest, kept: dict[str, Any]) -> HttpResponse:
+        webinar = self.webinar
+        assert webinar is not None
+        job = uploads.import_job(webinar.pk)
+        if job is not None and job.get("state") in ("queued", "running"):
+            messages.error(request, gettext("Another report of this webinar is being imported: wait until it is done."))
+            return HttpResponseRedirect(self.url())
+        del request.session[_session_key(webinar.pk)]
+        uploads.import_job_queued(webinar=webinar, file_name=kept["file_name"])
+        tasks.import_upload.enqueue(
+            webinar_id=webinar.pk,
+            token=kept["token"],
+            file_name=kept["file_name"],
+            fmt=kept["format"],
+            column_mapping=kept.get("mapping") or {},
+            time_zone=kept.get("time_zone") or None,
+            actor_id=request.user.pk,
+            # A large file is not read before confirmation, so its date is checked by the import itself.
+            accept_other_date=request.POST.get("accept_other_date") == "on",
+        )
         return HttpResponseRedirect(self.url())
 
 
