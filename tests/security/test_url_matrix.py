@@ -50,6 +50,7 @@ from tests.factories import (
 from tests.organise import test_authorisation_matrix as workspace_matrix
 from webinars.certificates import services as certificate_services
 from webinars.certificates.models import Certificate
+from webinars.feedback import selectors as feedback_selectors
 from webinars.library.models import LibraryItem
 from webinars.programme.models import SeriesRole, Webinar
 from webinars.registrations import selectors as registration_selectors
@@ -173,6 +174,11 @@ def signed_in_team(*, anonymous: Answer = 302, staff: Answer = 403, own: Answer 
     return expect
 
 
+def signed_in_account(answer: Answer) -> Callable[[str, str], Answer]:
+    """An organiser's own account (no series involved): 403 without a signed-in user."""
+    return lambda role, side: 403 if role in ("anonymous", "registrant") else answer
+
+
 def link_holder(answer: Answer) -> Callable[[str, str], Answer]:
     """Self-service links: whoever holds the link gets the page; the registrant trying their link on
     another registration's objects (or a made-up link) gets 404."""
@@ -181,6 +187,14 @@ def link_holder(answer: Answer) -> Callable[[str, str], Answer]:
 
 def _self_service(build: Callable[[Side], dict]) -> Callable[[Side, Side], dict]:
     return lambda side, other: build(side)
+
+
+def _join_token(side: Side) -> str:
+    return registration_selectors.registration_join_token(side.registration)
+
+
+def _survey_token(side: Side) -> str:
+    return feedback_selectors.survey_token(side.invitation.registration)
 
 
 def _manage_token(side: Side) -> str:
@@ -244,9 +258,25 @@ EXPECTED: dict[str, Entry] = {
         own_data=True,
         post=True,
     ),
-    "registrations:join": Entry(link_holder((200, 302)), _self_service(lambda s: {"token": s.registration.join_token}), own_data=True),
+    "registrations:join": Entry(
+        link_holder((200, 302)),
+        _self_service(lambda s: {"token": _join_token(s)}),
+        own_data=True,
+    ),
     "certificates:download": Entry(link_holder(200), lambda s, o: {"token": _manage_token(s), "code": s.certificate.code}, own_data=True),
-    "feedback:form": Entry(link_holder(200), _self_service(lambda s: {"token": s.invitation.token})),
+    "feedback:form": Entry(link_holder(200), _self_service(lambda s: {"token": _survey_token(s)})),
+    "registrations:request_links": Entry(everyone(200)),
+    # Platforms' callbacks: an unknown hook key is refused, whoever asks (signatures: tests/meetings).
+    "meetings:bbb_analytics": Entry(everyone(NOT_FOUND), lambda s, o: {"hook_key": "not-a-connection"}, post=True),
+    "meetings:zoom_webhook": Entry(everyone(NOT_FOUND), lambda s, o: {"hook_key": "not-a-connection"}, post=True),
+    # Passkeys (JSON): adding one or using it as a second factor needs a signed-in account (403
+    # otherwise); an empty answer to a challenge is a 400. Signing in with one is open to anyone.
+    "accounts:passkey_register_options": Entry(signed_in_account(200), post=True),
+    "accounts:passkey_register": Entry(signed_in_account(400), post=True),
+    "accounts:passkey_verify_options": Entry(signed_in_account(200), post=True),
+    "accounts:passkey_verify": Entry(signed_in_account(400), post=True),
+    "accounts:passkey_sign_in_options": Entry(everyone(200), post=True),
+    "accounts:passkey_sign_in": Entry(everyone(400), post=True),
     # Organisers' account security pages (signed in).
     "accounts:security": Entry(signed_in_team(staff=200)),
     "accounts:verify": Entry(signed_in_team(staff=(200, 302), own=(200, 302), other=(200, 302))),
