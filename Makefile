@@ -9,8 +9,9 @@ export SITE_URL
 WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+TOPOLOGY_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint typecheck bench bench-deps browser-deps messages clean
+.PHONY: run test test-sqlite test-postgres topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,14 +50,15 @@ lint: $(VENV)/.dev typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-the-check \
 	  PSEUDONYM_KEY=check-deploy-$$(date +%s)-another-long-random-secret-value-for-the-check \
+	  PLATFORM_SECRETS_KEY=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=webinars.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## typecheck: mypy with django-stubs on every app's services, selectors and rules ([tool.mypy] in pyproject.toml)
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis
-test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres
+## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis, then the topology
+test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres topology-test
 
 test-sqlite: $(VENV)/.dev
 	$(BIN)/pytest
@@ -66,6 +68,19 @@ test-postgres: $(VENV)/.dev
 	  echo "== PostgreSQL + Redis =="; \
 	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest; \
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; fi
+
+## topology-deps: Debian's nginx and openssl for the topology test (the same nginx the deployment guide uses)
+topology-deps:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the topology test..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null) || \
+	  { echo "Could not install nginx (apt-get as root is needed)"; exit 1; }; }
+
+## topology-test: deploy/ on 127.0.0.1 (nginx → 2 gunicorn → PostgreSQL + Redis, 2 workers, S3, SMTP), checked end to end
+topology-test: $(VENV)/.dev topology-deps
+	@if $(BIN)/python -c "import psycopg,redis; psycopg.connect('$(TOPOLOGY_PG_URL)', connect_timeout=3).close(); redis.Redis.from_url('redis://127.0.0.1:6379/0', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+	  PATH="$$PATH:/usr/sbin" TOPOLOGY_PG_URL=$(TOPOLOGY_PG_URL) timeout 600 $(BIN)/python -m tests.topology.run; \
+	else echo "PostgreSQL ($(TOPOLOGY_PG_URL)) or Redis (127.0.0.1:6379) not reachable: skipping the topology test"; fi
 
 ## bench-deps: Debian's wrk, the load generator of the page and registration benchmarks
 bench-deps:

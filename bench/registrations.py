@@ -48,8 +48,15 @@ class BurstResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
-def post_burst(host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clients: int, on_progress=None) -> BurstResult:
-    """POST every (path, body, key) job with ``clients`` keep-alive connections at once."""
+def post_burst(
+    host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clients: int, on_progress=None, connect=None, headers=None
+) -> BurstResult:
+    """POST every (path, body, key) job with ``clients`` keep-alive connections at once.
+
+    ``connect()`` makes a connection (default: plain HTTP to host:port; the topology test
+    passes HTTPS through nginx); ``headers`` are added to every request."""
+    connect = connect or (lambda: http.client.HTTPConnection(host, port, timeout=120))
+    extra_headers = {"Content-Type": "application/json", **(headers or {})}
     work: queue.Queue = queue.Queue()
     for job in jobs:
         work.put(job)
@@ -59,7 +66,7 @@ def post_burst(host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clie
     start_gate = threading.Barrier(clients)
 
     def client() -> None:
-        connection = http.client.HTTPConnection(host, port, timeout=120)
+        connection = connect()
         start_gate.wait()
         while True:
             try:
@@ -67,7 +74,7 @@ def post_burst(host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clie
             except queue.Empty:
                 break
             try:
-                connection.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+                connection.request("POST", path, body=body, headers=extra_headers)
                 response = connection.getresponse()
                 payload = response.read()
                 status = ""
@@ -82,7 +89,7 @@ def post_burst(host: str, port: int, jobs: list[tuple[str, bytes, str]], *, clie
                         result.errors[f"HTTP {response.status}"] += 1
             except (OSError, http.client.HTTPException) as exc:
                 connection.close()
-                connection = http.client.HTTPConnection(host, port, timeout=120)
+                connection = connect()
                 with lock:
                     result.errors[type(exc).__name__] += 1
                     result.answers.setdefault(key, (0, ""))
@@ -270,7 +277,8 @@ class SmtpSink:
                     sink.ids[message_id] += 1
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        # server_hostname: without it aiosmtpd looks the host name up in DNS for every connection.
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, server_hostname="localhost")
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()

@@ -209,6 +209,91 @@ def public_pages(bench: Bench) -> list[Row]:
     return rows
 
 
+UNCACHED_TARGET_RATIO = 0.15  # pages rendered without the page cache: at least 15 % of the trivial view
+
+SIGNED_IN_SESSION = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.create_user("bench-organiser@example.org", "bench-organiser@example.org", "bench-password-1")
+session = SessionStore()
+session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+@benchmark(
+    "uncached-pages",
+    "public pages rendered without the page cache (a signed-in organiser) vs. the trivial view (target: ≥ 15 % of its requests/s)",
+)
+def uncached_pages(bench: Bench) -> list[Row]:
+    """What a signed-in organiser (never served from the page cache) or the first visitor after
+    an edit costs: the view's queries and the template, with fragments cached by content version."""
+    import tempfile
+
+    from bench.wrk import REPORT_LUA
+
+    session_key = bench.site.manage("shell", "-c", SIGNED_IN_SESSION).strip().splitlines()[-1]
+    script = Path(tempfile.mkstemp(prefix="mw-bench-uncached-", suffix=".lua")[1])
+    script.write_text(f'wrk.headers["Cookie"] = "sessionid={session_key}"\ndofile("{REPORT_LUA}")\n')
+    pages = {"home page (signed in)": "/", "series page (signed in)": SERIES, "webinar page (signed in)": WEBINAR}
+    rows: list[Row] = []
+    try:
+        states = {}
+        for label, path in pages.items():
+            answer = fetch(bench.url(path), headers={"Cookie": f"sessionid={session_key}"})
+            if answer.status != 200:
+                raise RuntimeError(f"{path} answered HTTP {answer.status} to a signed-in organiser")
+            states[label] = answer.headers.get("X-Page-Cache", "not used")
+            if bench.warmup_seconds > 0:
+                bench.wrk(path, seconds=bench.warmup_seconds, script=script)
+        runs: dict[str, list[WrkResult]] = {label: [] for label in pages}
+        for _ in range(bench.rounds):
+            bench.measure_baseline()
+            for label, path in pages.items():
+                runs[label].append(bench.wrk(path, script=script))
+        bench.measure_baseline()
+        hello = summarise(bench.baseline_runs)
+        rows.append(
+            Row(
+                "uncached-pages",
+                "hello (baseline)",
+                path=HELLO,
+                rps=hello["rps"],
+                p99_ms=hello["p99_ms"],
+                ratio=1.0,
+                cpu_us=hello["cpu_us"],
+                cpu_ratio=1.0 if hello["cpu_us"] else None,
+                target="baseline",
+                notes=f"median of {len(bench.baseline_runs)} runs: {', '.join(f'{r.rps:,.0f}' for r in bench.baseline_runs)} req/s",
+            )
+        )
+        for label, path in pages.items():
+            page = summarise(runs[label])
+            ratio = page["rps"] / hello["rps"] if hello["rps"] else 0.0
+            errors = sum(r.error_count for r in runs[label])
+            rows.append(
+                Row(
+                    "uncached-pages",
+                    label,
+                    path=path,
+                    rps=page["rps"],
+                    p99_ms=page["p99_ms"],
+                    ratio=ratio,
+                    cpu_us=page["cpu_us"],
+                    cpu_ratio=hello["cpu_us"] / page["cpu_us"] if hello["cpu_us"] and page["cpu_us"] else None,
+                    target=f"≥ {UNCACHED_TARGET_RATIO:.2f}",
+                    passed=ratio >= UNCACHED_TARGET_RATIO and errors == 0,
+                    notes=join_notes(f"page cache: {states[label]}", *(error_note(r) for r in runs[label])),
+                    details={"runs": [r.as_dict() for r in runs[label]]},
+                )
+            )
+    finally:
+        script.unlink(missing_ok=True)
+    return rows
+
+
 BURST_WORKERS = int(env_number("BENCH_BURST_WORKERS", 4))
 
 

@@ -9,26 +9,9 @@ request line, the path and the Referer (a page with a token in its address can b
 
 from __future__ import annotations
 
-import re
-
 from gunicorn.glogging import Logger
 
-_TOKEN_PATHS = re.compile(
-    r"(?P<prefix>/(?:r/confirm|r|j|c|feedback|verify|organise/password/[^/?#\s]+))/(?P<token>[^/?#\s]+)",
-)
-
-
-def redact(text: str) -> str:
-    """``text`` with every token of a link path replaced by ``[token]``."""
-    if not text:
-        return text
-
-    def hide(match: re.Match) -> str:
-        if match.group("prefix") == "/r" and match.group("token") == "confirm":
-            return match.group(0)
-        return f"{match.group('prefix')}/[token]"
-
-    return _TOKEN_PATHS.sub(hide, text)
+from webinars.core.logs import redact
 
 
 class RedactingLogger(Logger):

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from webinars.api.urls import api
+from webinars.core import health
 from webinars.core.media import media_image
 from webinars.programme.admin.view_on_site import view_on_site
 from webinars.public import library_views
@@ -27,7 +28,8 @@ urlpatterns = [
     path("feeds/", include(feeds)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),
-    path("healthz", public_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("-/hello", public_views.hello, name="hello"),
     # Before the admin's own: "view on site" only for objects of the user's series.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site), name="admin-view-on-site"),

@@ -18,10 +18,10 @@ def _fresh_cache(request):
         if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
             request.getfixturevalue("db")  # database access opened before this fixture uses it
         caches["shared"].clear()  # a database table in the embedded setup, not rolled back by transactional tests
-    forget_content_version()
+    forget_content_version(committed=False)
     yield
     cache.clear()
-    forget_content_version()
+    forget_content_version(committed=False)
 
 
 @pytest.fixture(autouse=True)

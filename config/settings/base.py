@@ -341,3 +341,64 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Museum Webinars")
 # An organiser's session ends after this long without a request (seconds; 2 hours).
 ORGANISER_IDLE_SECONDS = int(os.environ.get("ORGANISER_IDLE_SECONDS", str(2 * 3600)))
 SESSION_COOKIE_AGE = ORGANISER_IDLE_SECONDS
+
+# --- Scale-out and observability (issue 12) -----------------------------------------------
+# Kept in one block so that other settings work merges cleanly. See README "Deployment".
+from webinars.core.storage_url import storage_from_url  # noqa: E402 -- settings read top to bottom
+
+# Sessions: with a shared Redis every application server reads every session (a sign-in on
+# server A is valid on server B); without it, the database (shared by the processes of one machine).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "default"
+# Cached public pages carry the content version in their key. With a shared cache the version
+# lives there too and is read on every request, so an edit on one server retires the pages of
+# all of them at once; without one, each process re-reads it from the database every second.
+CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
+
+# Media (uploads, certificate PDFs): the local folder, or an S3-compatible bucket shared by
+# every server (MEDIA_STORAGE_URL, credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
+# 0: private files are streamed by the application after its checks; > 0: a redirect to a
+# signed address of the object that expires after this many seconds (buckets only).
+MEDIA_SIGNED_URL_SECONDS = int(os.environ.get("MEDIA_SIGNED_URL_SECONDS", "0"))
+STORAGES["default"] = storage_from_url(MEDIA_STORAGE_URL, signed_url_seconds=MEDIA_SIGNED_URL_SECONDS or 300)
+
+
+# Request id, access log line and Prometheus metrics for every request (webinars/core/observability.py).
+MIDDLEWARE = ["webinars.core.observability.RequestObservabilityMiddleware", *MIDDLEWARE]
+
+# Logs (replaces LOGGING above): LOG_FORMAT=json (production) writes one JSON object per
+# line with the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "webinars.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "webinars.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # One line per request at INFO; ACCESS_LOG=0 silences it when nginx's log is enough.
+    "loggers": {"webinars.access": {"level": "INFO" if env_bool("ACCESS_LOG", False) else "WARNING"}},
+}
+
+# Error reports to Sentry (or a compatible service) when a DSN is set; no personal data is sent.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )

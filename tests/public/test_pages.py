@@ -186,20 +186,3 @@ def test_query_count_does_not_grow_with_webinars(client, db, django_assert_max_n
     for url in ("/", series.get_absolute_url(), target.get_absolute_url(), person.get_absolute_url()):
         with django_assert_max_num_queries(12):
             assert client.get(url + "?nocache=" + str(count)).status_code == 200
-
-
-def test_healthz(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["database"] == "ok"
-
-
-def test_healthz_reports_503_when_database_fails(client, db, monkeypatch):
-    from django.db import connection
-
-    def broken_cursor(*args, **kwargs):
-        raise RuntimeError("database down")
-
-    monkeypatch.setattr(connection, "cursor", broken_cursor)
-    response = client.get("/healthz")
-    assert response.status_code == 503

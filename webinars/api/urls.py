@@ -108,7 +108,7 @@ def webinar_detail(request: HttpRequest, webinar_id: int):
     ),
 )
 def registration_create(request: HttpRequest, webinar_id: int, payload: RegistrationIn):
-    webinar = selectors.webinar_public().filter(pk=webinar_id).first()
+    webinar = selectors.webinar_for_registration(webinar_id)
     if webinar is None:
         raise Http404
     if registration_over_limit(request):

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from webinars.audit.services import log_action
+from webinars.core import metrics
 from webinars.core.errors import NotAllowed
 from webinars.core.timezones import get_zone
 from webinars.programme.models import Webinar
@@ -95,6 +96,7 @@ def _same_import(current: AttendanceImport, sha: str, fmt: str, mapping: dict, z
     )
 
 
+@metrics.IMPORT_SECONDS.time()
 def import_attendance(
     *,
     webinar: Webinar,

@@ -13,13 +13,14 @@ A PDF is downloaded only through the booking's secret self-service link, never b
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from webinars.core.files import private_file_response
 from webinars.core.http import private_response
 from webinars.core.ratelimit import client_address, over_limit
 from webinars.registrations.selectors import booking_by_manage_token
@@ -98,5 +99,5 @@ def download(request: HttpRequest, token: str, code: str) -> HttpResponse:
         certificate.refresh_from_db()
         if not certificate.pdf:
             raise Http404
-    name = f"certificate-{certificate.code}.pdf"
-    return private_response(FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name))
+    # Streamed after the checks above, or a short-lived signed address of the bucket (MEDIA_SIGNED_URL_SECONDS).
+    return private_file_response(certificate.pdf, filename=f"certificate-{certificate.code}.pdf", content_type="application/pdf")

@@ -56,3 +56,20 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         return response
 
     return wrapper
+
+
+_MISSING = object()
+
+
+def content_cached(name: str, *parts: object, load: Callable[[], object]) -> object:
+    """``load()``'s result, kept in the cache under the content version (an edit retires it),
+    e.g. the webinar a public address names: a page whose fragments are cached then needs no
+    query for its content at all. Nothing is kept for ``None`` or a tuple starting with it (an
+    address that is not there yet must not need an edit to appear)."""
+    key = "content:" + hashlib.blake2b(repr((content_version(), name, parts)).encode(), digest_size=16).hexdigest()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = load()
+        if value is not None and not (isinstance(value, tuple) and value and value[0] is None):
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from .selectors import content_version
 from .timezones import chooser_zones, zone_label, zone_options
 
 
@@ -14,4 +16,8 @@ def viewer(request: HttpRequest) -> dict:
         "zone_options": zone_options(tz_name),
         "viewer_zone_label": zone_label(tz_name),
         "SITE_URL": settings.SITE_URL,
+        # Template fragments of public content are cached under the content version (read only
+        # when a template asks: {% cache page_cache_seconds name content_version ... %}).
+        "content_version": SimpleLazyObject(content_version),
+        "page_cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
     }

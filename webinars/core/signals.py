@@ -23,9 +23,19 @@ periodic_task = django.dispatch.Signal()
 # the worker's periodic job and ``manage.py purge_personal_data`` send it (``personal_data_purge_run``).
 personal_data_purge = django.dispatch.Signal()
 
+# Sent by each worker on every turn of its loop (about twice a second when idle): an app
+# whose work sits in its own table (the mail app's outbox) takes a batch of it. Receivers
+# take ``now`` and return a dict of counts; several workers call them at the same time.
+worker_tick = django.dispatch.Signal()
+
 
 def _receiver_name(receiver) -> str:
     return f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
+
+
+def worker_tick_run(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """One turn of a worker: every ``worker_tick`` receiver, each on its own (as periodic jobs)."""
+    return _run(worker_tick, now=now or timezone.now())
 
 
 def periodic_tasks_run(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -35,11 +45,14 @@ def periodic_tasks_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     counted in ``failed_jobs``, and the others still run, so a broken feedback job never
     stops reminders or e-mail retries.
     """
-    now = now or timezone.now()
+    return _run(periodic_task, now=now or timezone.now())
+
+
+def _run(signal: django.dispatch.Signal, *, now: dt.datetime) -> dict[str, int]:
     stats: dict[str, int] = {}
-    for receiver, result in periodic_task.send_robust(sender=None, now=now):
+    for receiver, result in signal.send_robust(sender=None, now=now):
         if isinstance(result, Exception):
-            logger.error("Periodic job %s failed", _receiver_name(receiver), exc_info=result)
+            logger.error("Job %s failed", _receiver_name(receiver), exc_info=result)
             stats["failed_jobs"] = stats.get("failed_jobs", 0) + 1
         elif isinstance(result, dict):
             stats.update(result)

@@ -8,4 +8,9 @@ class MailConfig(AppConfig):
     verbose_name = _("E-mail")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 -- subscribes the retry of due e-mail to periodic_task
+        from webinars.core.health import register_queue
+
+        from . import receivers  # noqa: F401 -- subscribes delivery to worker_tick, the retry of claims to periodic_task
+        from .selectors import outbox_waiting
+
+        register_queue("mail", outbox_waiting)

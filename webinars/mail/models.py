@@ -55,6 +55,11 @@ class OutgoingMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which worker holds the claim (its journal's name, see delivery/journal.py): a dead
+    # worker's claims are handed back at once, a live one's never.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    # The web request that queued the message: the worker's log lines carry it.
+    request_id = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +73,8 @@ class OutgoingMessage(models.Model):
         indexes = [
             models.Index(fields=["about_type", "about_id"], name="outgoing_message_about"),
             models.Index(fields=["series", "status"], name="outgoing_message_series"),
+            # The workers' poll: the oldest due messages first.
+            models.Index(fields=["status", "id"], name="outgoing_message_due"),
         ]
 
     def __str__(self) -> str:

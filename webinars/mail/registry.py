@@ -38,7 +38,8 @@ class MessageKind:
     the path of the templates without extension (``.txt`` and ``.html`` are both rendered);
     ``locale(message)`` gives the recipient's language code and time zone (read when the
     message is rendered, so a change of language after queueing is honoured); ``build(message)``
-    runs inside that language and zone and returns the templates' context.
+    runs inside that language and zone and returns the templates' context; ``prefetch(messages)``,
+    when given, loads what a batch needs at once (so ``locale`` and ``build`` read no database).
     """
 
     name: str
@@ -46,6 +47,9 @@ class MessageKind:
     template: str
     locale: Callable[[OutgoingMessage], tuple[str, dt.tzinfo]]
     build: Callable[[OutgoingMessage], Rendering]
+    # Optional: read what a batch of this kind's messages needs in a few queries before they
+    # are rendered one by one (delivery calls it with every claimed message of the kind).
+    prefetch: Callable[[list[OutgoingMessage]], None] | None = None
 
 
 class UnknownMessageKind(LookupError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from webinars.programme.models import Series
 
@@ -86,3 +88,12 @@ def first_message_by_key_prefix(*, prefixes: list[str], series_id: int) -> dict[
         .values_list("first", flat=True)
     )
     return {message.key[:length]: message for message in OutgoingMessage.objects.filter(pk__in=list(firsts))}
+
+
+def outbox_waiting(now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Messages waiting to be sent now, and when the oldest of them was queued (for /readyz and metrics)."""
+    waiting = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    depth = waiting.count()
+    return depth, waiting.order_by("pk").values_list("created_at", flat=True).first() if depth else None

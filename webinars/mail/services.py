@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from webinars.core.requestid import current_request_id
 
 from . import delivery, files
 from .delivery import MAX_ATTEMPTS, messages_deliver  # noqa: F401 -- part of the mail services' interface
@@ -49,6 +51,7 @@ def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> Ou
             about_types[model] = ContentType.objects.get_for_model(model)
         about_type = about_types[model]
     return OutgoingMessage(
+        request_id=current_request_id(),
         kind=kind,
         key=new.key[:KEY_LENGTH],
         to_email=new.to_email,
@@ -63,12 +66,17 @@ def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> Ou
 def message_queue(*, kind: str, message: NewMessage) -> OutgoingMessage | None:
     """Create the message for its key unless it exists; deliver after commit. Returns it, or None if it existed."""
     row = _row(kind, message, {})
-    fields = {f: getattr(row, f) for f in ("kind", "to_email", "about_type", "about_id", "series_id", "group", "context")}
-    stored, created = OutgoingMessage.objects.get_or_create(key=row.key, defaults=fields)
-    if not created:
-        return None
-    delivery.enqueue_in_transaction([stored.pk])
-    return stored
+    # Keys are unique: an insert that conflicts means the message exists (one statement fewer
+    # than get_or_create's read first, on the registration's hot path).
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if OutgoingMessage.objects.filter(key=row.key).exists():
+            return None
+        raise
+    delivery.enqueue_in_transaction([row.pk])
+    return row
 
 
 def messages_queue_many(*, kind: str, messages: list[NewMessage]) -> int:
@@ -123,15 +131,27 @@ def messages_delete_for(*, about: models.QuerySet) -> int:
 
 
 def messages_retry_due(*, now: dt.datetime | None = None) -> int:
-    """Re-enqueue messages whose retry time has come, and claims abandoned by a dead worker."""
+    """Hand back claims of dead workers; with task backends other than the database, also
+    re-enqueue messages whose retry time has come or whose task was lost.
+
+    With the database queue the workers poll due messages themselves, so only claims need
+    settling: a dead worker's of this machine at once (its journal), any other after
+    ``stale_claim()``.
+    """
     now = now or timezone.now()
+    delivery.journals_replay()  # first: what a dead worker of this machine sent is not sent again
+    stale = Q(status=OutgoingMessage.Status.SENDING, claimed_at__lt=now - delivery.stale_claim())
+    if delivery.outbox_polled():
+        return OutgoingMessage.objects.filter(stale).update(status=OutgoingMessage.Status.QUEUED, claimed_by="")
     due = OutgoingMessage.objects.filter(
         Q(status=OutgoingMessage.Status.QUEUED, next_attempt_at__lte=now)
         | Q(status=OutgoingMessage.Status.QUEUED, next_attempt_at__isnull=True, created_at__lt=now - delivery.abandoned_after())
-        | Q(status=OutgoingMessage.Status.SENDING, claimed_at__lt=now - delivery.stale_claim())
+        | stale
     )
     ids = list(due.values_list("pk", flat=True)[:10000])
     if ids:
-        OutgoingMessage.objects.filter(pk__in=ids, status=OutgoingMessage.Status.SENDING).update(status=OutgoingMessage.Status.QUEUED)
+        OutgoingMessage.objects.filter(pk__in=ids, status=OutgoingMessage.Status.SENDING).update(
+            status=OutgoingMessage.Status.QUEUED, claimed_by=""
+        )
         delivery.enqueue(ids)
     return len(ids)

@@ -22,6 +22,11 @@ def webinar_public() -> QuerySet[Webinar]:
     return Webinar.objects.public().select_related(*LIST_RELATED)
 
 
+def webinar_for_registration(webinar_id: int) -> Webinar | None:
+    """A public webinar with just what a registration form needs (its series' region), or None."""
+    return Webinar.objects.public().select_related("series").only("pk", "series__countries").filter(pk=webinar_id).first()
+
+
 def webinar_upcoming(*, now: dt.datetime | None = None) -> QuerySet[Webinar]:
     """Published, postponed and cancelled webinars that have not ended, soonest first."""
     return webinar_public().filter(ends_at__gte=_now(now)).order_by("start_date", "starts_at", "id")
@@ -85,15 +90,27 @@ def webinar_detail_queryset() -> QuerySet[Webinar]:
     )
 
 
-def webinar_by_slugs(series: Series, slug: str) -> tuple[Webinar | None, bool]:
-    """The public webinar at ``slug`` in ``series`` and whether ``slug`` is its current one."""
-    webinar = webinar_detail_queryset().filter(series=series, slug=slug).first()
+def webinar_at(series_slug: str, slug: str) -> Webinar | None:
+    """The public webinar at its current address (one query), or None: then look further with
+    ``series_by_slug`` and ``webinar_by_slugs`` (old addresses redirect)."""
+    # The page's cached fragments hold the long texts: read them (and the organiser) only on a miss.
+    found = Webinar.objects.public().filter(series__slug=series_slug, slug=slug).select_related("series")
+    return found.defer("description", "series__description").first()
+
+
+def webinar_by_slugs(series: Series, slug: str, *, detail: bool = True) -> tuple[Webinar | None, bool]:
+    """The public webinar at ``slug`` in ``series`` and whether ``slug`` is its current one.
+
+    ``detail=False`` leaves out speakers, links and partners (a page served from its cached
+    fragments needs only the webinar's own row)."""
+    queryset = webinar_detail_queryset() if detail else webinar_public()
+    webinar = queryset.filter(series=series, slug=slug).first()
     if webinar is not None:
         return webinar, True
     old = WebinarSlug.objects.filter(series=series, slug=slug).values_list("webinar_id", flat=True).first()
     if old is None:
         return None, False
-    return webinar_detail_queryset().filter(pk=old).first(), False
+    return queryset.filter(pk=old).first(), False
 
 
 def webinar_by_id(webinar_id: int) -> Webinar | None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from webinars.core.caching import cached_public_page
+from webinars.core.caching import cached_public_page, content_cached
 from webinars.library import selectors as library_selectors
 from webinars.library.models import LibraryItem
 from webinars.programme import selectors
@@ -35,9 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "public/home.html",
         {
-            "upcoming": list(selectors.webinar_upcoming()[:HOME_UPCOMING_LIMIT]),
-            "past": list(selectors.webinar_past()[:HOME_PAST_LIMIT]),
-            "series_list": list(selectors.series_public()),
+            # Lazy: read only when the cached fragment of the page is not there (see home.html).
+            "upcoming": lazy_list(lambda: selectors.webinar_upcoming()[:HOME_UPCOMING_LIMIT]),
+            "past": lazy_list(lambda: selectors.webinar_past()[:HOME_PAST_LIMIT]),
+            "series_list": lazy_list(selectors.series_public),
         },
     )
 
@@ -45,20 +46,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_public_page
 def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
-    series, canonical = selectors.series_by_slug(series_slug)
+    series, canonical = content_cached("series_by_slug", series_slug, load=lambda: selectors.series_by_slug(series_slug))
     if series is None:
         raise Http404
     if not canonical:
         return HttpResponsePermanentRedirect(series.get_absolute_url())
-    archive = Paginator(selectors.webinar_past().filter(series=series), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request.GET.get("page")
     return render(
         request,
         "public/series.html",
         {
             "series": series,
-            "partners": selectors.series_partners(series),
-            "upcoming": list(selectors.webinar_upcoming().filter(series=series)),
-            "archive": archive,
+            # Lazy: read only when the cached fragment of the page is not there (see series.html).
+            "partners": SimpleLazyObject(lambda: selectors.series_partners(series)),
+            "upcoming": lazy_list(lambda: selectors.webinar_upcoming().filter(series=series)),
+            "archive": SimpleLazyObject(
+                lambda: Paginator(selectors.webinar_past().filter(series=series), ARCHIVE_PAGE_SIZE).get_page(page)
+            ),
+            "page": page or "1",
         },
     )
 
@@ -66,10 +71,14 @@ def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
 @require_safe
 @cached_public_page
 def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) -> HttpResponse:
+    # The usual case: the webinar at its current address (cached until the next content edit).
+    webinar = content_cached("webinar_at", series_slug, webinar_slug, load=lambda: selectors.webinar_at(series_slug, webinar_slug))
+    if webinar is not None:
+        return _render_webinar(request, webinar)
     series, series_canonical = selectors.series_by_slug(series_slug)
     if series is None:
         raise Http404
-    webinar, canonical = selectors.webinar_by_slugs(series, webinar_slug)
+    webinar, canonical = selectors.webinar_by_slugs(series, webinar_slug, detail=False)
     if webinar is None:
         raise Http404
     if not (canonical and series_canonical):
@@ -77,28 +86,47 @@ def webinar_detail(request: HttpRequest, series_slug: str, webinar_slug: str) ->
     return _render_webinar(request, webinar)
 
 
+def lazy_list(read) -> SimpleLazyObject:
+    """A list read from the database the first time a template uses it (never, when the
+    template's cached fragment is served)."""
+    return SimpleLazyObject(lambda: list(read()))
+
+
+def _partners(webinar: Webinar) -> list:
+    return list({p.pk: p for p in [*webinar.series.partners.all(), *webinar.partners.all()]}.values())
+
+
+def _library_of(webinar: Webinar) -> dict:
+    items = library_selectors.items_for_webinar(webinar)
+    recordings = [i for i in items if i.kind in (LibraryItem.Kind.RECORDING, LibraryItem.Kind.VIDEO)]
+    return {
+        "items": [i for i in items if i not in recordings],
+        "recordings": recordings,
+        "converted": library_selectors.converted_link_ids(webinar),
+    }
+
+
 def _render_webinar(request: HttpRequest, webinar: Webinar, *, preview: bool = False) -> HttpResponse:
-    partners = {p.pk: p for p in [*webinar.series.partners.all(), *webinar.partners.all()]}
-    previous = selectors.webinar_past().filter(series=webinar.series, start_date__lt=webinar.start_date)
-    library_items = library_selectors.items_for_webinar(webinar)
-    converted = library_selectors.converted_link_ids(webinar)
-    recordings = [i for i in library_items if i.kind in (LibraryItem.Kind.RECORDING, LibraryItem.Kind.VIDEO)]
+    # Speakers, links and partners in a few queries, only when the cached fragment is missing.
+    detail = webinar if preview else SimpleLazyObject(lambda: selectors.webinar_detail_queryset().get(pk=webinar.pk))
+    # The library's items of this webinar (recordings apart), read with the rest when the fragment is missing.
+    library = SimpleLazyObject(lambda: _library_of(webinar))
     return render(
         request,
         "public/webinar.html",
         {
             "webinar": webinar,
             "series": webinar.series,
-            "speakers": list(webinar.speakers.all()),
-            "links": [link for link in webinar.links.all() if link.pk not in converted],
-            "library_items": [i for i in library_items if i not in recordings],
-            "recordings": recordings,
-            "partners": list(partners.values()),
-            "previous": list(previous),
+            "speakers": lazy_list(lambda: detail.speakers.all()),
+            "links": lazy_list(lambda: [link for link in detail.links.all() if link.pk not in library["converted"]]),
+            "library_items": lazy_list(lambda: library["items"]),
+            "recordings": lazy_list(lambda: library["recordings"]),
+            "partners": lazy_list(lambda: _partners(detail)),
+            "previous": lazy_list(lambda: selectors.webinar_past().filter(series=webinar.series, start_date__lt=webinar.start_date)),
             "permanent_url": settings.SITE_URL + webinar.get_permanent_url(),
-            "json_ld": webinar_json_ld(webinar),
+            "json_ld": SimpleLazyObject(lambda: webinar_json_ld(detail)),
             "preview": preview,
-            "registration_open": registration_closed_reason(webinar, now=timezone.now()) is None,
+            "registration_open": SimpleLazyObject(lambda: registration_closed_reason(webinar, now=timezone.now()) is None),
         },
     )
 
@@ -131,18 +159,6 @@ def person_detail(request: HttpRequest, person_slug: str) -> HttpResponse:
         "public/person.html",
         {"person": person, "talks": list(selectors.person_webinars(person)), "library_items": library_selectors.items_for_person(person)},
     )
-
-
-@require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 -- any database failure means "not healthy"
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @csrf_exempt

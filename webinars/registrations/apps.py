@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,11 @@ class RegistrationsConfig(AppConfig):
 
         register_labels("status", Registration.Status)
         messaging.register_kinds()
+        post_migrate.connect(_seat_counting, sender=self, dispatch_uid="registrations_seat_counting")
+
+
+def _seat_counting(sender, using: str = "default", **kwargs) -> None:
+    """After every migrate: the seat counter's triggers exist and its counts are exact."""
+    from .seats import ensure_seat_counting
+
+    ensure_seat_counting(using)

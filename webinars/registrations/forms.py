@@ -85,7 +85,10 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, series=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         region = [c.code for c in series.countries] if series is not None else []
-        self.fields["country"].choices = country_choices(region)
+        # Already in Django's normalised shape and cached per region and language: set directly,
+        # skipping the field's and the widget's re-normalisation of ~250 pairs on every request.
+        country = self.fields["country"]
+        country._choices = country.widget._choices = _country_choices(tuple(region), get_language() or "en")  # type: ignore[attr-defined]
         self.questions: list[RegistrationQuestion] = list(series.registration_questions.all()) if series is not None else []
         for question in self.questions:
             self.fields[f"q_{question.pk}"] = self._question_field(question)

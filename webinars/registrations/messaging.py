@@ -51,15 +51,23 @@ def _series_id(registration: Registration | None, booking: Booking) -> int | Non
 
 
 def queue(
-    *, kind: str, key: str, registration: Registration | None = None, booking: Booking | None = None, context: dict | None = None
+    *,
+    kind: str,
+    key: str,
+    registration: Registration | None = None,
+    booking: Booking | None = None,
+    context: dict | None = None,
+    series_id: int | None = None,
 ) -> OutgoingMessage | None:
-    """Create the message for ``key`` unless it exists; deliver after commit. Returns it, or None if it existed."""
+    """Create the message for ``key`` unless it exists; deliver after commit. Returns it, or None if it existed.
+
+    ``series_id``: the booking's series when the caller knows it (saves a query)."""
     booking = booking or registration.booking
     new = mail.NewMessage(
         key=key,
         to_email=registration.email if registration else booking.email,
         about=registration or booking,
-        series_id=_series_id(registration, booking),
+        series_id=series_id or _series_id(registration, booking),
         group=booking_group(booking.pk),
         context=context or {},
     )
@@ -125,6 +133,30 @@ def _subject(message: OutgoingMessage) -> tuple[Registration | None, Booking]:
             raise MessageSubjectGone(message.key)
     message._registrations_subject = (registration, booking)
     return registration, booking
+
+
+def prefetch_subjects(messages: list[OutgoingMessage]) -> None:
+    """Read the registrations and bookings of a batch of messages in two queries (for ``_subject``)."""
+    registration_type = ContentType.objects.get_for_model(Registration).pk
+    registration_ids = {m.about_id for m in messages if m.about_type_id == registration_type}
+    registrations = {
+        r.pk: r for r in Registration.objects.select_related("webinar__series__organiser", "booking").filter(pk__in=registration_ids)
+    }
+    booking_ids = {int(m.group.removeprefix("booking:")) for m in messages if m.group.startswith("booking:")}
+    booking_ids |= {m.about_id for m in messages if m.about_type_id != registration_type and m.about_id and not m.group}
+    bookings = {b.pk: b for b in Booking.objects.filter(pk__in=booking_ids - {r.booking_id for r in registrations.values()})}
+    bookings.update({r.booking_id: r.booking for r in registrations.values()})
+    for message in messages:
+        registration = registrations.get(message.about_id) if message.about_type_id == registration_type else None
+        if message.about_type_id == registration_type and registration is None:
+            continue  # gone: ``_subject`` raises for it when it is rendered
+        booking_id = int(message.group.removeprefix("booking:")) if message.group.startswith("booking:") else message.about_id
+        if registration is not None and (not message.group.startswith("booking:") or booking_id == registration.booking_id):
+            booking = registration.booking
+        else:
+            booking = bookings.get(booking_id)
+        if booking is not None:
+            message._registrations_subject = (registration, booking)
 
 
 def registration_locale(message: OutgoingMessage) -> tuple[str, dt.tzinfo]:
@@ -296,6 +328,7 @@ def register_kinds() -> None:
                 template=f"registrations/email/{name}",
                 locale=registration_locale,
                 build=BUILDERS.get(name, registration_rendering),
+                prefetch=prefetch_subjects,
             )
         )
     register(

@@ -183,3 +183,23 @@ class RegistrationQuestion(models.Model):
         from webinars.core.i18n import i18n_text
 
         return i18n_text(self.label)
+
+
+class SeatCount(models.Model):
+    """Seats held per webinar (confirmed + pending registrations), so the seat check reads one
+    number instead of counting rows while the webinar is locked.
+
+    Kept by database triggers on the registrations table (migration 0007), in the transaction
+    of every change of status, by any code path (services, admin, fixtures, bulk inserts).
+    Pending registrations past their hold still count here until the expiry job runs; the
+    seat check counts exactly in that case (``seats.seat_is_free``).
+    """
+
+    webinar = models.OneToOneField(Webinar, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    held = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "seat count"
+
+    def __str__(self) -> str:
+        return f"{self.webinar_id}: {self.held}"

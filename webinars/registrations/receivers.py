@@ -1,16 +1,18 @@
-"""Registrations' periodic jobs (the worker's ``core.signals.periodic_task``) and what it does
-when the programme cancels or postpones a webinar (``programme.signals``)."""
+"""Registrations' periodic jobs (the worker's ``core.signals.periodic_task``), what it does
+when the programme cancels or postpones a webinar (``programme.signals``), and metrics."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.dispatch import receiver
 
+from webinars.core import metrics
 from webinars.core.signals import periodic_task, personal_data_purge
 from webinars.programme.signals import webinar_cancelled, webinar_postponed
 
-from . import services
+from . import services, signals
 
 
 @receiver(periodic_task, dispatch_uid="registrations_expire")
@@ -36,3 +38,10 @@ def tell_registrants_postponed(sender, webinar, **kwargs) -> None:
 @receiver(personal_data_purge, dispatch_uid="registrations_retention")
 def purge_past_retention(sender, now: dt.datetime, dry_run: bool = False, **kwargs) -> dict[str, int]:
     return {"registrations": services.registrations_purge_past_retention(now=now, dry_run=dry_run)}
+
+
+@receiver(signals.registration_status_changed, dispatch_uid="registrations_metrics")
+def count_registration(sender, registration, action: str, to_status: str, **kwargs) -> None:
+    """``mw_registrations_total{status}``: registrations stored (counted once committed)."""
+    if action in ("registration.created", "registration.created_again"):
+        transaction.on_commit(lambda: metrics.REGISTRATIONS.labels(status=to_status).inc())

@@ -33,10 +33,16 @@ from webinars.programme.selectors import webinars_past_retention
 
 from . import joining, messaging, signals
 from .models import Booking, Registration
+from .seats import seat_is_free, with_seat_counts
 from .selectors import join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+# What registering reads of the locked webinar and its series (the rest loads on access).
+REGISTERING_READS = (
+    "series_id", "status", "starts_at", "ends_at", "registration_open", "capacity", "time_zone",
+    "series__is_published", "series__registration_open", "series__confirm_email", "series__pending_expiry_hours",
+)  # fmt: skip
 PERSONAL_FIELDS = ("name", "country", "city", "organisation", "position", "institution_type", "gender", "language", "consent_recording")
 
 
@@ -74,17 +80,20 @@ def _status_changed(registration: Registration, action: str, from_status: str, *
         signals.registration_confirmed.send(sender=Registration, registration=registration, actor=actor)
 
 
-def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
-    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them."""
-    return list(Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk"))
+def _lock_webinars(ids: Iterable[int], *, now: dt.datetime | None = None) -> list[Webinar]:
+    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them; with
+    ``now``, each carries its seat count for one seat check (``seats.with_seat_counts``)."""
+    locked = Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk")
+    if now is None:
+        return list(locked)
+    # Registering reads only these columns (not the translated texts): a shorter locked query.
+    return list(with_seat_counts(locked.only(*REGISTERING_READS), now=now))
 
 
 def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
     needs_confirmation = webinar.series.confirm_email and not verified
-    if webinar.capacity is not None:
-        taken = Registration.objects.filter(seat_holding_q(now), webinar=webinar).count()
-        if taken >= webinar.capacity:
-            return Status.WAITLISTED
+    if not seat_is_free(webinar, now=now):
+        return Status.WAITLISTED
     return Status.PENDING if needs_confirmation else Status.CONFIRMED
 
 
@@ -151,7 +160,7 @@ def _register(*, webinar_ids: list[int], series: Series | None, data: dict, sour
 
 
 def _register_locked(*, webinar_ids, series, data, email, source, now) -> RegistrationResult:
-    webinars = _lock_webinars(webinar_ids)
+    webinars = _lock_webinars(webinar_ids, now=now)
     if not webinars:
         raise Webinar.DoesNotExist
     if series is None:
@@ -216,7 +225,7 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         for r in registrations
     )
     if needs_confirmation and may_mail:
-        messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}")
+        messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
 
@@ -257,10 +266,8 @@ def _promote_waitlisted(webinar: Webinar, *, now: dt.datetime) -> list[Registrat
         return []
     promoted = []
     while True:
-        if webinar.capacity is not None:
-            taken = Registration.objects.filter(seat_holding_q(now), webinar=webinar).count()
-            if taken >= webinar.capacity:
-                break
+        if not seat_is_free(webinar, now=now):
+            break
         candidate = (
             Registration.objects.select_related("booking", "webinar__series")
             .filter(webinar=webinar, status=Status.WAITLISTED)
