@@ -20,6 +20,8 @@ for _name, _value in (("SECRET_KEY", SECRET_KEY), ("PSEUDONYM_KEY", PSEUDONYM_KE
             f"{_name} is missing, too short or publicly known: set it in the environment or in var/{_name.lower()} "
             "(`make run` or `manage.py restore` makes one)."
         )
+
+
 def _valid_fernet_keys(value: str) -> bool:
     from cryptography.fernet import Fernet
 
@@ -32,7 +34,7 @@ def _valid_fernet_keys(value: str) -> bool:
 if not _valid_fernet_keys(PLATFORM_SECRETS_KEY):  # noqa: F405 -- from base
     raise ImproperlyConfigured(
         "PLATFORM_SECRETS_KEY is missing or not a Fernet key: set it in the environment or in var/platform_secrets_key "
-        "(`make run` or `manage.py restore` makes one; README \"Meeting platforms\")."
+        '(`make run` or `manage.py restore` makes one; README "Meeting platforms").'
     )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405 -- from base
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
