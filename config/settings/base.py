@@ -306,6 +306,15 @@ REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_
 # Registration requests (form or API) that send e-mail to one address per hour, from any client (0 = off).
 REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR", "5"))
 
+# Registrants' personal links (self-service, join, survey) work this many months after the webinar
+# (or after they were sent, if later); the default of each new series' "link_months".
+SELF_SERVICE_LINK_MONTHS = int(os.environ.get("SELF_SERVICE_LINK_MONTHS", "12"))
+# "Send me fresh links" (an expired or unknown link's page): requests per client address and per
+# e-mail address per hour (0 = off). Over the client limit: 429; over the address limit the
+# answer is the same as always and nothing is sent.
+LINK_REQUESTS_PER_CLIENT_PER_HOUR = int(os.environ.get("LINK_REQUESTS_PER_CLIENT_PER_HOUR", "10"))
+LINK_REQUESTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("LINK_REQUESTS_PER_ADDRESS_PER_HOUR", "3"))
+
 # How long an anonymous public page stays cached; content edits invalidate sooner.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 

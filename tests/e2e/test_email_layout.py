@@ -78,7 +78,7 @@ def _messages(language: str) -> dict[str, OutgoingMessage]:
     attended = registrant(on=past)
     certificate = CertificateFactory(registration=attended)
     certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-    invitation = FeedbackInvitationFactory(registration=attended)
+    FeedbackInvitationFactory(registration=attended)
     messages = {
         "confirmed": queue("confirmed", confirmed),
         "waitlisted": queue("waitlisted", waiting),
@@ -91,9 +91,10 @@ def _messages(language: str) -> dict[str, OutgoingMessage]:
         "webinar_cancelled": queue("webinar_cancelled", confirmed),
         "webinar_postponed": queue("webinar_postponed", waiting),
         "certificate": queue("certificate", attended, certificate=certificate.pk),
-        "feedback_request": queue("feedback_request", attended, token=invitation.token),
+        "feedback_request": queue("feedback_request", attended),
         "confirm_request": messaging.queue(kind="confirm_request", booking=waiting.booking, key=f"confirm:{language}:{waiting.pk}"),
         "manage_link": messaging.queue(kind="manage_link", booking=confirmed.booking, key=f"manage:{language}:{confirmed.pk}"),
+        "fresh_links": messaging.queue(kind="fresh_links", booking=confirmed.booking, key=f"fresh:{language}:{confirmed.pk}"),
     }
     # The organisers' own e-mails: an invitation to a series, a test of a message to registrants.
     owner = UserFactory(username=f"owner-{language}@example.org", email=f"owner-{language}@example.org")
@@ -118,7 +119,7 @@ def test_every_registered_kind_is_checked():
     with_examples = {
         "confirmed", "waitlisted", "promoted", "reminder", "cancelled", "cancelled_by_organiser", "recording",
         "organiser_message", "webinar_cancelled", "webinar_postponed", "certificate", "feedback_request",
-        "confirm_request", "manage_link", "organiser_invitation", "organiser_message_test",
+        "confirm_request", "manage_link", "fresh_links", "organiser_invitation", "organiser_message_test",
     }  # fmt: skip
     assert {kind.name for kind in all_kinds()} <= with_examples
 

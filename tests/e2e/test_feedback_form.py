@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from tests.factories import FeedbackInvitationFactory, RegistrationFactory, WebinarFactory
+from webinars.feedback.selectors import survey_token
 
 from .test_accessibility import describe
 
@@ -29,7 +30,7 @@ GEOMETRY = """() => [...document.querySelectorAll('input[type=radio]')].map(radi
 def survey_url(site) -> str:
     webinar = WebinarFactory(starts_at=timezone.now() - dt.timedelta(days=1))
     invitation = FeedbackInvitationFactory(registration=RegistrationFactory(webinar=webinar))
-    return f"/feedback/{invitation.token}/"
+    return f"/feedback/{survey_token(invitation.registration)}/"
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -86,7 +86,7 @@ def signed_in_page(new_context, language: str, *, width: int = 1280) -> Page:
     page.goto("/organise/login/")
     page.fill("input[name=username]", "owner@example.org")
     page.fill("input[name=password]", "pw")
-    page.locator("main button[type=submit]").click()
+    page.locator("main button[type=submit]").first.click()  # the password form (a passkey form follows)
     expect(page).to_have_url(re.compile(r"/organise/$"))
     return page
 
@@ -211,7 +211,7 @@ def test_invite_an_editor_who_sets_a_password_and_signs_in(new_context, programm
     invited.locator("main a.button").click()
     invited.fill("input[name=username]", "new.editor@example.org")
     invited.fill("input[name=password]", "a-long-Passphrase-2026")
-    invited.locator("main button[type=submit]").click()
+    invited.locator("main button[type=submit]").first.click()  # the password form (a passkey form follows)
     expect(invited).to_have_url(re.compile(r"/organise/$"))
     expect(invited.locator("main")).to_contain_text(SERIES_TITLE[language])
     invited.goto(f"/organise/webinars/{programme['webinar'].pk}/registrations/")

@@ -19,6 +19,7 @@ from webinars.meetings.models import Connection, Meeting, PlatformRegistrant
 from webinars.programme import services as programme_services
 from webinars.programme.models import Webinar
 from webinars.registrations import services as registration_services
+from webinars.registrations.selectors import registration_join_path
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_zoom_from_connection_to_certificates(committing_client, owner, zoom, dj
     own = PlatformRegistrant.objects.get(registration=dinara)
     assert zoom.registrants[meeting.external_id][own.registrant_id]["email"] == "dinara@example.org"
     assert zoom.registrants[meeting.external_id][own.registrant_id]["first_name"] == "Динара"
-    response = client.get(reverse("registrations:join", args=[dinara.join_token]))
+    response = client.get(registration_join_path(dinara))
     assert response.status_code == 302 and response["Location"] == own.join_url
 
     # An expired token is replaced without losing the call.

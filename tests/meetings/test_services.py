@@ -16,6 +16,7 @@ from webinars.meetings import crypto, queue, services
 from webinars.meetings.models import Connection, Meeting, PlatformJob, WebhookReceipt
 from webinars.programme import services as programme_services
 from webinars.programme.models import Webinar
+from webinars.registrations.selectors import registration_join_path
 
 from .contracts import Failure, jwt_hs512
 
@@ -307,10 +308,10 @@ def test_without_the_analytics_callback_polling_getmeetinginfo_gives_the_attenda
         RegistrationFactory(webinar=webinar, name="Aram Petrosyan"),
     )
     for registration in (stays, leaves):
-        assert client.get(reverse("registrations:join", args=[registration.join_token])).status_code == 302
+        assert client.get(registration_join_path(registration)).status_code == 302
         from .test_end_to_end_bigbluebutton import open_without_redirect
 
-        location = client.get(reverse("registrations:join", args=[registration.join_token]))["Location"]
+        location = client.get(registration_join_path(registration))["Location"]
         assert open_without_redirect(location)[0] == 302
     start = webinar.starts_at
     for minute in range(0, 91):

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.utils import timezone
 
 from tests.certificates.conftest import attend, pdf_text
@@ -221,7 +222,7 @@ def test_certificates_page_queries_do_not_grow(signed_in, world, past, n, django
         NameCorrection.objects.create(certificate=certificate, requested_name="New name", requested_at=timezone.now())
     client = signed_in("editor_a")
     client.get(f"/organise/webinars/{past.pk}/certificates/")
-    with django_assert_num_queries(CERTIFICATES_QUERIES):
+    with django_assert_num_queries(CERTIFICATES_QUERIES - SESSION_IN_CACHE):
         assert client.get(f"/organise/webinars/{past.pk}/certificates/").status_code == 200
 
 
@@ -231,7 +232,7 @@ def test_certificates_page_queries_do_not_grow(signed_in, world, past, n, django
 def answers(past, n: int) -> None:
     for i in range(n):
         registration = RegistrationFactory(webinar=past)
-        invitation = FeedbackInvitation.objects.create(registration=registration, webinar=past, token=f"token-{past.pk}-{i}")
+        invitation = FeedbackInvitation.objects.create(registration=registration, webinar=past)
         FeedbackResponse.objects.create(invitation=invitation, webinar=past, rating=5, usefulness=4, improve=f"More time {i}")
 
 
@@ -247,7 +248,7 @@ def test_feedback_queries_do_not_grow(signed_in, world, past, n, django_assert_n
     answers(past, n)
     client = signed_in("viewer_a")
     client.get(f"/organise/webinars/{past.pk}/feedback/")
-    with django_assert_num_queries(FEEDBACK_QUERIES):
+    with django_assert_num_queries(FEEDBACK_QUERIES - SESSION_IN_CACHE):
         client.get(f"/organise/webinars/{past.pk}/feedback/")
 
 
@@ -279,10 +280,12 @@ def test_report_queries_do_not_grow(signed_in, world, n, django_assert_num_queri
         RegistrationFactory(webinar=WebinarFactory(series=world["a"]))
     client = signed_in("viewer_a")
     client.get(f"/organise/series/{world['a'].pk}/report/")
-    with django_assert_num_queries(SERIES_REPORT_QUERIES):
+    with django_assert_num_queries(SERIES_REPORT_QUERIES - SESSION_IN_CACHE):
         client.get(f"/organise/series/{world['a'].pk}/report/")
 
 
+# Signed-in pages read the session from the database, except where it lives in Redis (REDIS_URL).
+SESSION_IN_CACHE = int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache")
 CERTIFICATES_QUERIES = 10
 FEEDBACK_QUERIES = 9
 SERIES_REPORT_QUERIES = 22

@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.links import join_link_opens
 from tests.registrations.conftest import registration_data
 from webinars.mail import services as mail
 from webinars.mail.models import OutgoingMessage
@@ -66,7 +67,7 @@ def test_confirmation_flow_over_real_smtp(smtp_inbox, webinar, django_capture_on
     body = confirmed.get_body(("plain",)).get_content()
     registration = result.registrations[0]
     registration.refresh_from_db()
-    assert f"/j/{registration.join_token}/" in body
+    assert join_link_opens(body) == registration
     assert "secret-room" not in body  # the meeting address is behind the personal join link
     attachments = [part for part in confirmed.iter_attachments() if part.get_content_type() == "text/calendar"]
     assert len(attachments) == 1

@@ -12,7 +12,7 @@ from tests.factories import WebinarFactory
 from tests.registrations.conftest import form_post
 from webinars.mail.models import OutgoingMessage
 from webinars.registrations.models import Booking, Registration
-from webinars.registrations.selectors import booking_confirm_token, booking_manage_token
+from webinars.registrations.selectors import booking_confirm_token, booking_manage_token, registration_join_path
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_tampered_or_unknown_tokens_are_404(client, open_webinar):
 def test_join_link_redirects_confirmed_and_counts(client, open_webinar):
     client.post(register_url(open_webinar), form_post())
     registration = Registration.objects.get()
-    response = client.get(f"/j/{registration.join_token}/")
+    response = client.get(registration_join_path(registration))
     assert response.status_code == 302 and response["Location"] == open_webinar.meeting_url
     registration.refresh_from_db()
     assert registration.join_count == 1
@@ -155,7 +155,7 @@ def test_join_link_redirects_confirmed_and_counts(client, open_webinar):
 def test_join_link_for_pending_does_not_reveal_meeting(client, webinar):
     client.post(register_url(webinar), form_post())
     registration = Registration.objects.get()
-    response = client.get(f"/j/{registration.join_token}/")
+    response = client.get(registration_join_path(registration))
     assert response.status_code == 403
     assert "secret-room" not in response.content.decode()
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import RegistrationFactory, SeriesRoleFactory, UserFactory
+from webinars.feedback.selectors import survey_token
 from webinars.registrations.selectors import booking_manage_token
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_self_service_page(client):
 def test_inline_style_of_the_survey_has_a_fresh_nonce_per_response(client):
     from tests.factories import FeedbackInvitationFactory
 
-    url = reverse("feedback:form", args=[FeedbackInvitationFactory().token])
+    url = reverse("feedback:form", args=[survey_token(FeedbackInvitationFactory().registration)])
     first, second = client.get(url), client.get(url)
     _assert_strict(first)
     assert "<style nonce=" in first.content.decode()

@@ -23,7 +23,7 @@ from webinars.core.errors import NotAllowed
 from webinars.programme.models import SeriesRole
 
 from . import selectors
-from .models import AccountSecurity
+from .models import AccountSecurity, PasskeyDevice
 
 RECOVERY_CODES = 10
 RECOVERY_DEVICE = "recovery codes"
@@ -116,8 +116,9 @@ def recovery_codes_create(*, user: Any, actor: Any) -> list[str]:
 
 @transaction.atomic
 def second_factor_remove(*, user: Any, actor: Any) -> None:
-    """Remove the app and the recovery codes; refused while the account must use a second factor."""
+    """Remove the app, the passkeys and the recovery codes; refused while the account must use a second factor."""
     TOTPDevice.objects.filter(user=user).delete()
+    PasskeyDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if selectors.second_factor_required(user):
         raise NotAllowed(_("A series you work on (or your account type) requires two-factor sign-in: it cannot be turned off."))

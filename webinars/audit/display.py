@@ -34,6 +34,9 @@ ACTIONS: dict[str, Any] = {
     "account.two_factor_enabled": _("Two-factor sign-in turned on"),
     "account.two_factor_disabled": _("Two-factor sign-in turned off"),
     "account.recovery_codes_created": _("New recovery codes made"),
+    "account.passkey_added": _("Passkey added"),
+    "account.passkey_removed": _("Passkey removed"),
+    "account.passkey_signed_in": _("Signed in with a passkey"),
     # webinars and series
     "webinar.created": _("Webinar created"),
     "webinar.changed": _("Webinar changed"),

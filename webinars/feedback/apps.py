@@ -10,9 +10,10 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from webinars.mail.registry import MessageKind, register
-        from webinars.registrations.messaging import registration_locale, registration_rendering
+        from webinars.registrations.messaging import registration_locale
 
         from . import receivers  # noqa: F401 -- invitations on periodic_task
+        from .messaging import survey_rendering
 
         register(
             MessageKind(
@@ -20,6 +21,6 @@ class FeedbackConfig(AppConfig):
                 subject=gettext_noop("Your feedback on the webinar: {title}"),
                 template="feedback/email/feedback_request",
                 locale=registration_locale,
-                build=registration_rendering,
+                build=survey_rendering,
             )
         )

@@ -1,8 +1,9 @@
 """Feedback on webinars: an invitation per registrant, at most one anonymous response each.
 
 After a webinar, every confirmed registrant (those who attended, once attendance is
-imported) gets one ``FeedbackInvitation`` with an unguessable token and an e-mail with
-the link to the survey. A ``FeedbackResponse`` is the answer. It keeps its invitation
+imported) gets one ``FeedbackInvitation`` and an e-mail with the link to the survey; the
+link is signed for the registration when the e-mail is rendered (``core.links``), never
+stored. A ``FeedbackResponse`` is the answer. It keeps its invitation
 only so that the database can refuse a second answer; no page but the organiser's
 summary shows answers, and that page shows them without names or addresses.
 
@@ -19,7 +20,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from webinars.programme.models import Webinar
-from webinars.registrations.models import Registration, new_token
+from webinars.registrations.models import Registration
 
 TEXT_MAX_LENGTH = 5000
 
@@ -41,13 +42,14 @@ class Usefulness(models.IntegerChoices):
 
 
 class FeedbackInvitation(models.Model):
-    """The survey link of one registration (its token is the only key to the survey)."""
+    """The survey of one registration (its signed link is the only key to it)."""
 
     registration = models.OneToOneField(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="feedback_invitation"
     )
     webinar = models.ForeignKey(Webinar, verbose_name=_("webinar"), on_delete=models.CASCADE, related_name="feedback_invitations")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # SHA-256 of a survey token e-mailed before links were signed, so that link works until it expires.
+    legacy_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     sent_at = models.DateTimeField(_("invitation queued at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,10 +7,16 @@ or an address.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from webinars.core import links
 from webinars.programme.models import Webinar
+from webinars.registrations import selectors as registration_selectors
+from webinars.registrations.models import Registration
 
 from .models import FeedbackInvitation, FeedbackResponse
 
@@ -18,10 +24,34 @@ SCALE = (1, 2, 3, 4, 5)
 TEXT_FIELDS = ("improve", "topics_next", "comments")
 
 
+def survey_token(registration: Registration, *, issued_at: dt.datetime | None = None) -> str:
+    """A fresh survey token for ``registration``: signed with its link version, never stored (``core.links``)."""
+    return links.link_token(purpose="feedback", key=registration.uuid, version=registration.link_version, issued_at=issued_at)
+
+
+def survey_path(registration: Registration) -> str:
+    return reverse("feedback:form", args=[survey_token(registration)])
+
+
+def invitation_link(token: str, *, now: dt.datetime | None = None) -> links.Opened[FeedbackInvitation]:
+    """The invitation a survey link opens, and whether the link has expired.
+
+    A signed token names the registration; a token of the first format (random, e-mailed
+    before links were signed) is found by its SHA-256 on the invitation.
+    """
+    found = registration_selectors.registration_link(
+        token, purpose="feedback", legacy_field="feedback_invitation__legacy_token_hash", now=now
+    )
+    if found.obj is None:
+        return links.Opened()
+    invitation = (
+        FeedbackInvitation.objects.select_related("registration", "webinar", "webinar__series").filter(registration=found.obj).first()
+    )
+    return links.Opened(invitation, expired=found.expired) if invitation else links.Opened()
+
+
 def invitation_by_token(token: str) -> FeedbackInvitation | None:
-    if not token or len(token) > 64:
-        return None
-    return FeedbackInvitation.objects.select_related("registration", "webinar", "webinar__series").filter(token=token).first()
+    return invitation_link(token).live
 
 
 def invitation_is_answered(invitation: FeedbackInvitation) -> bool:

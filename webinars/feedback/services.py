@@ -79,12 +79,11 @@ def feedback_requests_queue_due(*, now: dt.datetime | None = None) -> int:
 def _invite(registration: Registration, *, webinar: Webinar, now: dt.datetime) -> int:
     try:
         with transaction.atomic():
-            invitation = FeedbackInvitation.objects.create(registration=registration, webinar=webinar, sent_at=now)
+            FeedbackInvitation.objects.create(registration=registration, webinar=webinar, sent_at=now)
             messaging.queue(
                 kind="feedback_request",
                 registration=registration,
-                key=f"feedback:{registration.uuid}",
-                context={"token": invitation.token},
+                key=f"feedback:{registration.uuid}",  # the survey link is signed when the e-mail is rendered
             )
     except IntegrityError:
         return 0  # another worker invited this registrant a moment ago

@@ -8,13 +8,14 @@ visitor's own once sent.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from webinars.core.http import private_response
+from webinars.registrations.views import link_not_working
 
 from . import selectors, services
 from .forms import FeedbackForm
@@ -33,9 +34,10 @@ def _activate_language(request: HttpRequest, preferred: str) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = selectors.invitation_by_token(token)
+    opened = selectors.invitation_link(token)
+    invitation = opened.live
     if invitation is None:
-        raise Http404
+        return link_not_working(request, expired=opened.expired)
     language = _activate_language(request, invitation.registration.language)
     context = {"webinar": invitation.webinar, "series": invitation.webinar.series}
     if selectors.invitation_is_answered(invitation):

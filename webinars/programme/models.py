@@ -73,6 +73,13 @@ def default_reminder_hours() -> list[int]:
     return [24, 1]
 
 
+def default_link_months() -> int:
+    """The installation's default lifetime of registrants' personal links (``SELF_SERVICE_LINK_MONTHS``)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "SELF_SERVICE_LINK_MONTHS", 12))
+
+
 def default_content_languages() -> list[str]:
     return ["en", "ru"]
 
@@ -137,6 +144,15 @@ class Series(models.Model):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("Registrants' and attendees' personal data is erased this many months after each webinar; the counts stay."),
+    )
+    link_months = models.PositiveSmallIntegerField(
+        _("personal links work for (months after the webinar)"),
+        default=default_link_months,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Registrants' self-service, join and survey links stop working this many months after the webinar "
+            "(or after they were sent, if later); registrants can ask for fresh links with their e-mail address."
+        ),
     )
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),

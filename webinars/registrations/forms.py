@@ -152,3 +152,14 @@ class DetailsForm(RegistrationForm):
             self.fields.pop(name)
         for name in [n for n in self.fields if n.startswith("q_")]:
             self.fields.pop(name)
+
+
+class LinkRequestForm(forms.Form):
+    """ "Send me fresh links": only the address the registrant registered with."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("The address you registered with. If it has registrations, we e-mail it fresh links within a few minutes."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

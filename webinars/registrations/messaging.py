@@ -172,8 +172,12 @@ def _absolute(path: str) -> str:
 
 
 def registration_rendering(message: OutgoingMessage) -> Rendering:
-    """The context every registrant's e-mail has: links to manage, confirm and join, the webinar."""
-    from .selectors import booking_confirm_token, booking_manage_token, booking_registrations
+    """The context every registrant's e-mail has: links to manage, confirm and join, the webinar.
+
+    The links are signed here, as the e-mail is rendered (``core.links``): the message row
+    holds no token, so the outgoing-mail screens and a database copy hold none either.
+    """
+    from .selectors import booking_confirm_token, booking_manage_token, booking_registrations, registration_join_token
 
     registration, booking = _subject(message)
     webinar = registration.webinar if registration else None
@@ -185,7 +189,7 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         "webinar": webinar,
         "manage_url": _absolute(reverse("registrations:manage", args=[booking_manage_token(booking)])),
         "confirm_url": _absolute(reverse("registrations:confirm", args=[booking_confirm_token(booking)])),
-        "join_url": _absolute(reverse("registrations:join", args=[registration.join_token])) if registration else "",
+        "join_url": _absolute(reverse("registrations:join", args=[registration_join_token(registration)])) if registration else "",
         "webinar_url": _absolute(webinar.get_absolute_url()) if webinar else "",
         "series_url": _absolute(series.get_absolute_url()) if series else "",
         "registrations": registrations,
@@ -255,6 +259,24 @@ def _with_calendar(message: OutgoingMessage) -> Rendering:
     return rendering
 
 
+def _fresh_links(message: OutgoingMessage) -> Rendering:
+    """Every booking of the address with its webinars and a fresh self-service link (signed now).
+
+    Asked for from an expired or unknown link's page; read at delivery, so a booking made or
+    erased meanwhile is shown as it is then.
+    """
+    from .selectors import booking_manage_path, booking_registrations, bookings_of_address
+
+    rendering = registration_rendering(message)
+    booking = rendering.context["booking"]
+    rendering.context["bookings"] = [
+        {"manage_url": _absolute(booking_manage_path(b)), "registrations": list(booking_registrations(b).filter(erased_at__isnull=True))}
+        for b in bookings_of_address(booking.email)[:20]
+    ]
+    rendering.context["manage_url"] = ""  # each booking has its own, above
+    return rendering
+
+
 def _organiser_message(message: OutgoingMessage) -> Rendering:
     rendering = registration_rendering(message)
     rendering.subject = message.context.get("subject", "")  # the organiser's own words, not translated
@@ -264,8 +286,9 @@ def _organiser_message(message: OutgoingMessage) -> Rendering:
 def stand_in(message: OutgoingMessage, *, webinar, language: str, time_zone: str, name: str = "") -> None:
     """Let ``message`` render for a stand-in registrant of ``webinar`` (a preview, a test to the organiser).
 
-    The stand-in exists only in memory: its links carry fresh random tokens that open nothing,
-    so a preview never shows an organiser a real registrant's self-service or join link.
+    The stand-in exists only in memory with fresh random uuids: its links are signed for rows
+    that do not exist and open nothing, so a preview never shows an organiser a real
+    registrant's self-service or join link.
     """
     booking = Booking(uuid=uuid.uuid4(), email=message.to_email, language=language, time_zone=time_zone)
     registration = Registration(
@@ -277,7 +300,6 @@ def stand_in(message: OutgoingMessage, *, webinar, language: str, time_zone: str
         language=language,
         time_zone=time_zone,
         status=Registration.Status.CONFIRMED,
-        join_token=f"preview-{uuid.uuid4().hex}",
     )
     message._registrations_subject = (registration, booking)
 
@@ -308,6 +330,7 @@ SUBJECTS = {
     "cancelled_by_organiser": gettext_noop("Your registration was cancelled by the organiser: {title}"),
     "recording": gettext_noop("The recording is available: {title}"),
     "manage_link": gettext_noop("Your registration with Museum Webinars"),
+    "fresh_links": gettext_noop("Your links to your registrations"),
     "organiser_message": "",  # the organiser writes the subject
 }
 BUILDERS = {
@@ -315,6 +338,7 @@ BUILDERS = {
     "promoted": _with_calendar,
     "organiser_message": _organiser_message,
     "confirm_request": _confirm_request,
+    "fresh_links": _fresh_links,
 }
 
 

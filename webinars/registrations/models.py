@@ -21,7 +21,7 @@ from webinars.programme.models import Series, Webinar
 
 
 def new_token() -> str:
-    """An unguessable token for links (256 bits)."""
+    """256 random bits. Named by the first migrations (the random tokens of the first link format)."""
     return secrets.token_urlsafe(32)
 
 
@@ -60,7 +60,8 @@ class Booking(models.Model):
     """One act of registering: for one webinar or for all upcoming webinars of a series.
 
     The self-service link and the e-mail confirmation belong to the booking, so a
-    registrant confirms once and manages all the webinars they booked together.
+    registrant confirms once and manages all the webinars they booked together. Those links
+    are signed, not stored (``core.links``); raising ``link_version`` revokes them all.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -68,6 +69,7 @@ class Booking(models.Model):
     series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
     language = models.CharField(_("preferred language"), max_length=8, default="en")
     time_zone = models.CharField(max_length=64, default="UTC")
+    link_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,7 +106,10 @@ class Registration(models.Model):
     answers = models.JSONField(_("answers to the series' questions"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
     source = models.CharField(_("source"), max_length=20, default="web")
-    join_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The join and survey links are signed with this version (``core.links``); erasure raises it.
+    link_version = models.PositiveIntegerField(default=0, editable=False)
+    # SHA-256 of a join token e-mailed before links were signed, so that link works until it expires.
+    legacy_join_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("unconfirmed until"), null=True, blank=True)

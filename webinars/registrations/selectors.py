@@ -7,21 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core import signing
-from django.db.models import Count, Min, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from webinars.audit.selectors import log_entries_for_objects
+from webinars.core import links
 from webinars.programme.models import Webinar
 
 from . import joining
 from .models import Booking, Registration, RegistrationQuestion, search_text
-
-MANAGE_SALT = "registrations.manage"
-CONFIRM_SALT = "registrations.confirm"
 
 
 def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
@@ -51,6 +49,7 @@ class RegistrationOverview:
     can_join: bool
     offers_calendar: bool
     can_register_again: bool
+    join_path: str = ""  # a fresh signed join link, when the registrant may join
 
 
 def booking_overview(booking: Booking, *, now: dt.datetime | None = None) -> list[RegistrationOverview]:
@@ -69,15 +68,17 @@ def booking_overview(booking: Booking, *, now: dt.datetime | None = None) -> lis
         is_over = webinar.ends_at <= now
         holds_seat = registration.status in (Status.CONFIRMED, Status.PENDING)
         live = webinar.status == Webinar.Status.PUBLISHED and not is_over
+        can_join = live and registration.status == Status.CONFIRMED
         rows.append(
             RegistrationOverview(
                 registration=registration,
                 is_over=is_over,
                 can_cancel=not is_over and registration.status in (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED),
-                can_join=live and registration.status == Status.CONFIRMED,
+                can_join=can_join,
                 offers_calendar=live and holds_seat,
                 can_register_again=registration.status in (Status.CANCELLED, Status.EXPIRED)
                 and registration_closed_reason(webinar, now=now) is None,
+                join_path=registration_join_path(registration) if can_join else "",
             )
         )
     return rows
@@ -125,12 +126,22 @@ def waitlist(*, webinar: Webinar) -> QuerySet[Registration]:
     return Registration.objects.filter(webinar=webinar, status=Registration.Status.WAITLISTED).order_by("created_at", "id")
 
 
-def booking_manage_token(booking: Booking) -> str:
-    return signing.dumps(str(booking.uuid), salt=MANAGE_SALT, compress=True)
+# Salts of the first link format (``signing.dumps`` of the booking's uuid), still read.
+MANAGE_SALT = "registrations.manage"
+CONFIRM_SALT = "registrations.confirm"
 
 
-def booking_confirm_token(booking: Booking) -> str:
-    return signing.dumps(str(booking.uuid), salt=CONFIRM_SALT, compress=True)
+def booking_manage_token(booking: Booking, *, issued_at: dt.datetime | None = None) -> str:
+    """A fresh self-service token (signed, never stored: ``core.links``)."""
+    return links.link_token(purpose="manage", key=booking.uuid, version=booking.link_version, issued_at=issued_at)
+
+
+def booking_confirm_token(booking: Booking, *, issued_at: dt.datetime | None = None) -> str:
+    return links.link_token(purpose="confirm", key=booking.uuid, version=booking.link_version, issued_at=issued_at)
+
+
+def registration_join_token(registration: Registration, *, issued_at: dt.datetime | None = None) -> str:
+    return links.link_token(purpose="join", key=registration.uuid, version=registration.link_version, issued_at=issued_at)
 
 
 def booking_manage_path(booking: Booking) -> str:
@@ -143,33 +154,87 @@ def booking_confirm_path(booking: Booking) -> str:
 
 
 def registration_join_path(registration: Registration) -> str:
-    return reverse("registrations:join", args=[registration.join_token])
+    return reverse("registrations:join", args=[registration_join_token(registration)])
 
 
-def _booking_from_token(token: str, salt: str) -> Booking | None:
-    try:
-        booking_uuid = signing.loads(token, salt=salt)
-    except signing.BadSignature:
-        return None
-    return Booking.objects.filter(uuid=booking_uuid).first()
+def booking_link_lifetime(booking: Booking) -> tuple[dt.datetime | None, int]:
+    """The end of the booking's last webinar and its series' link lifetime in months (one query)."""
+    found = booking.registrations.aggregate(ends_at=Max("webinar__ends_at"), months=Max("webinar__series__link_months"))
+    months = found["months"] or (booking.series.link_months if booking.series_id and booking.series else None)
+    return found["ends_at"], months or settings.SELF_SERVICE_LINK_MONTHS
+
+
+def _booking_link(token: str, *, purpose: str, legacy_salt: str, now: dt.datetime | None) -> links.Opened[Booking]:
+    claim = links.link_read(token, purpose=purpose) or links.legacy_claim(token, salt=legacy_salt)
+    if claim is None:
+        return links.Opened()
+    booking = Booking.objects.select_related("series").filter(uuid=claim.key).first()
+    if booking is None or booking.link_version != claim.version:
+        return links.Opened()
+    ends_at, months = booking_link_lifetime(booking)
+    expired = not links.link_is_live(claim, version=booking.link_version, ends_at=ends_at, months=months, now=now)
+    return links.Opened(booking, expired=expired)
+
+
+def booking_manage_link(token: str, *, now: dt.datetime | None = None) -> links.Opened[Booking]:
+    """The booking a self-service link opens, and whether the link has expired."""
+    return _booking_link(token, purpose="manage", legacy_salt=MANAGE_SALT, now=now)
+
+
+def booking_confirm_link(token: str, *, now: dt.datetime | None = None) -> links.Opened[Booking]:
+    return _booking_link(token, purpose="confirm", legacy_salt=CONFIRM_SALT, now=now)
 
 
 def booking_by_manage_token(token: str) -> Booking | None:
-    return _booking_from_token(token, MANAGE_SALT)
+    """The booking of a self-service link that works now (not expired, not revoked), else None."""
+    return booking_manage_link(token).live
 
 
 def booking_by_confirm_token(token: str) -> Booking | None:
-    return _booking_from_token(token, CONFIRM_SALT)
+    return booking_confirm_link(token).live
 
 
 def booking_registrations(booking: Booking) -> QuerySet[Registration]:
     return booking.registrations.select_related("webinar", "webinar__series").order_by("webinar__start_date", "webinar__starts_at")
 
 
+def registration_link(token: str, *, purpose: str, legacy_field: str, now: dt.datetime | None = None) -> links.Opened[Registration]:
+    """The registration a join (or, for the feedback app, survey) link opens, and whether it expired.
+
+    A token of the first format is found by its SHA-256 in ``legacy_field`` and expires
+    ``link_months`` after the webinar.
+    """
+    rows = Registration.objects.select_related("webinar__series")
+    claim = links.link_read(token, purpose=purpose)
+    if claim is not None:
+        registration = rows.filter(uuid=claim.key).first()
+        if registration is None or registration.link_version != claim.version:
+            return links.Opened()
+    elif token and len(token) <= 64:
+        registration = rows.filter(**{legacy_field: links.legacy_token_hash(token)}).first()
+        if registration is None:
+            return links.Opened()
+        claim = links.LinkClaim(key=registration.uuid, version=registration.link_version, issued_at=registration.created_at)
+    else:
+        return links.Opened()
+    webinar = registration.webinar
+    live = links.link_is_live(claim, version=registration.link_version, ends_at=webinar.ends_at, months=webinar.series.link_months, now=now)
+    return links.Opened(registration, expired=not live)
+
+
+def registration_join_link(token: str, *, now: dt.datetime | None = None) -> links.Opened[Registration]:
+    return registration_link(token, purpose="join", legacy_field="legacy_join_token_hash", now=now)
+
+
 def registration_by_join_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
-        return None
-    return Registration.objects.select_related("webinar").filter(join_token=token).first()
+    return registration_join_link(token).live
+
+
+def bookings_of_address(email: str) -> QuerySet[Booking]:
+    """The bookings made with ``email`` that still have a registration not erased, newest first."""
+    return (
+        Booking.objects.filter(email=email.strip().lower(), registrations__erased_at__isnull=True).distinct().order_by("-created_at", "-id")
+    )
 
 
 def registrations_for_organiser(*, series_ids) -> QuerySet[Registration]:

@@ -34,7 +34,7 @@ from webinars.programme.selectors import webinars_past_retention
 from . import joining, messaging, signals
 from .models import Booking, Registration
 from .seats import seat_is_free, with_seat_counts
-from .selectors import join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
+from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
@@ -439,7 +439,7 @@ def booking_erase(*, booking: Booking, actor=None, now: dt.datetime | None = Non
     Upcoming registrations are cancelled first (freeing seats for the waiting list). The
     rows stay, anonymised, so that counts in reports remain right: country, institution
     type, gender and language are kept as aggregate fields; name, city, organisation,
-    position, answers and join token are removed and the address is replaced by its keyed
+    position and answers are removed, its links revoked, and the address is replaced by its keyed
     hash (``core.pseudonyms``), so the person still counts once. Returns how many
     registrations were erased.
     """
@@ -474,7 +474,8 @@ def registrations_erase(*, registrations: QuerySet[Registration], actor=None, no
             registration.organisation = ""
             registration.position = ""
             registration.answers = {}
-            registration.join_token = f"erased-{registration.uuid.hex}"
+            registration.link_version += 1  # its join and survey links stop working
+            registration.legacy_join_token_hash = None
             registration.erased_at = now
             registration.save()
             log_action("registration.erased", actor=actor, obj=registration)
@@ -488,7 +489,7 @@ def registrations_erase(*, registrations: QuerySet[Registration], actor=None, no
                 messaging.erase_for_registrations(registrations=[r for r in rows if r.booking_id == booking.pk])
                 continue
             booking.email = f"erased-{booking.uuid}@{ERASED_DOMAIN}"
-            booking.save(update_fields=["email"])
+            booking.save(update_fields=["email"])  # its self-service link keeps saying "erased"
             messaging.erase_for_booking(booking=booking, registrations=booking.registrations.all(), to_email=booking.email)
     return erased
 
@@ -622,6 +623,22 @@ def registration_resend_link(*, registration: Registration, actor=None, now: dt.
         booking = registration.booking
         messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}:{registration.pk}")
         log_action("registration.link_resent", actor=actor, obj=registration)
+
+
+def booking_links_send(*, email: str, now: dt.datetime | None = None) -> int:
+    """E-mail fresh self-service links to ``email`` if it has registrations (the ``fresh_links``
+    message lists every booking); nothing when it has none. Returns how many messages were queued.
+
+    Runs in the background (``tasks.fresh_links_send``): the page that asks for it answers the
+    same, at the same speed, whether or not the address is registered.
+    """
+    now = now or timezone.now()
+    booking = bookings_of_address(email).first()
+    if booking is None:
+        return 0
+    with transaction.atomic():
+        messaging.queue(kind="fresh_links", booking=booking, key=f"fresh-links:{booking.uuid}:{now.timestamp()}")
+    return 1
 
 
 @dataclass

@@ -7,6 +7,7 @@ app_name = "registrations"
 urlpatterns = [
     path("series/<slug:series_slug>/register/", views.register_series, name="register_series"),
     path("series/<slug:series_slug>/<slug:webinar_slug>/register/", views.register_webinar, name="register"),
+    path("r/", views.request_links, name="request_links"),
     path("r/confirm/<str:token>/", views.confirm, name="confirm"),
     path("r/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/data.json", views.download_data, name="data"),

@@ -24,16 +24,26 @@ from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors as programme_selectors
 from webinars.programme.models import Webinar
 
-from . import selectors, services
-from .forms import DetailsForm, RegistrationForm
-from .models import Registration
+from . import link_requests, selectors, services
+from .forms import DetailsForm, LinkRequestForm, RegistrationForm
+from .models import Booking, Registration
 
 
-def _booking_or_404(manage_token: str):
-    booking = selectors.booking_by_manage_token(manage_token)
-    if booking is None:
-        raise Http404
-    return booking
+def link_not_working(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    """An expired (410) or unknown (404) personal link: say so, and offer to e-mail fresh links.
+
+    Also used by the feedback app's survey link.
+    """
+    context = {"expired": expired, "form": LinkRequestForm()}
+    return private_response(render(request, "registrations/link_expired.html", context, status=410 if expired else 404))
+
+
+def _booking_link(request: HttpRequest, token: str) -> tuple[Booking | None, HttpResponse | None]:
+    """The booking of a working self-service link, or the page that explains why the link does not work."""
+    opened = selectors.booking_manage_link(token)
+    if opened.live is None:
+        return None, link_not_working(request, expired=opened.expired)
+    return opened.live, None
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -107,9 +117,10 @@ def _submit(request: HttpRequest, form: RegistrationForm, register) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that open links must not confirm."""
-    booking = selectors.booking_by_confirm_token(token)
+    opened = selectors.booking_confirm_link(token)
+    booking = opened.live
     if booking is None:
-        raise Http404
+        return link_not_working(request, expired=opened.expired)
     if request.method == "POST":
         services.booking_confirm_email(booking=booking)
         return HttpResponseRedirect(selectors.booking_manage_path(booking))
@@ -120,7 +131,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token)
+    booking, refusal = _booking_link(request, token)
+    if booking is None:
+        return refusal
     registrations = list(selectors.booking_registrations(booking))
     first = registrations[0] if registrations else None
     erased = bool(first and first.is_erased)
@@ -153,8 +166,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResponse:
     """The first POST asks "are you sure?" (a page with the webinar); the second, with
     ``confirm_cancel=yes``, cancels. Works without JavaScript."""
-    booking = selectors.booking_by_manage_token(token)
-    registration = booking.registrations.select_related("webinar__series").filter(uuid=registration_uuid).first() if booking else None
+    booking, refusal = _booking_link(request, token)
+    if booking is None:
+        return refusal
+    registration = booking.registrations.select_related("webinar__series").filter(uuid=registration_uuid).first()
     if registration is None:
         raise Http404
     manage_url = reverse("registrations:manage", args=[token])
@@ -173,7 +188,9 @@ def cancel(request: HttpRequest, token: str, registration_uuid: str) -> HttpResp
 @never_cache
 @require_safe
 def download_data(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token)
+    booking, refusal = _booking_link(request, token)
+    if booking is None:
+        return refusal
     data = selectors.booking_export_data(booking=booking)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
@@ -183,7 +200,9 @@ def download_data(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def erase(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token)
+    booking, refusal = _booking_link(request, token)
+    if booking is None:
+        return refusal
     if request.POST.get("confirm_erase") != "yes":
         messages.error(request, _("Tick the box to confirm that your data should be erased."))
         return HttpResponseRedirect(reverse("registrations:manage", args=[token]))
@@ -194,9 +213,10 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    registration = selectors.registration_by_join_token(token)
+    opened = selectors.registration_join_link(token)
+    registration = opened.live
     if registration is None:
-        raise Http404
+        return link_not_working(request, expired=opened.expired)
     url = services.registration_join(registration=registration)
     if url:
         return private_response(HttpResponseRedirect(url))
@@ -209,3 +229,22 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             status=403 if registration.status != Registration.Status.CONFIRMED else 200,
         )
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_links(request: HttpRequest) -> HttpResponse:
+    """ "Send me fresh links": the same answer, by the same path, for any well-formed address.
+
+    Whether the address is registered is decided in the background (``link_requests``); the
+    client's requests are limited (429), the address's silently (the answer does not change).
+    """
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if link_requests.client_over_limit(request):
+            return private_response(render(request, "registrations/too_many.html", {"link_requests": True}, status=429))
+        if form.is_valid():
+            link_requests.fresh_links_request(email=form.cleaned_data["email"])
+            return private_response(render(request, "registrations/links_sent.html"))
+    context = {"form": form, "expired": None}
+    return private_response(render(request, "registrations/link_expired.html", context, status=400 if form.errors else 200))

@@ -45,7 +45,7 @@ class SeriesAdmin(SeriesScopedAdmin, ContentAdmin):
         (_("Organisers"), ["organiser", "contact_email", "partners", "time_zone"]),
         (_("About"), ["summary", "description", "audience", "region", "countries"]),
         (_("Registration"), ["registration_open", "confirm_email", "pending_expiry_hours", "reminder_hours"]),
-        (_("Privacy and security"), ["retention_months", "require_two_factor"]),
+        (_("Privacy and security"), ["retention_months", "link_months", "require_two_factor"]),
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Series | None) -> list:

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.programme.models import Organisation, Series, Webinar, compute_ends_at
-from webinars.registrations.models import Booking, Registration, new_token
+from webinars.registrations.models import Booking, Registration
 
 PREFIX = "synthetic-"
 EMAIL_DOMAIN = "synthetic.example.org"
@@ -450,7 +450,8 @@ class Command(BaseCommand):
                         "answers": no_answers,
                         "status": status,
                         "source": "synthetic",
-                        "join_token": f"erased-{row_uuid.hex}" if erased else new_token(),
+                        "link_version": 0,
+                        "legacy_join_token_hash": None,
                         "email_verified_at": db_time(consent_at) if status != Status.PENDING else None,
                         "confirmed_at": db_time(consent_at) if status == Status.CONFIRMED else None,
                         "expires_at": db_time(now + dt.timedelta(hours=48)) if status == Status.PENDING else None,
