@@ -50,6 +50,7 @@ lint: $(VENV)/.dev typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-secret-value-for-the-check \
 	  PSEUDONYM_KEY=check-deploy-$$(date +%s)-another-long-random-secret-value-for-the-check \
+	  PLATFORM_SECRETS_KEY=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=webinars.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## typecheck: mypy with django-stubs on every app's services, selectors and rules ([tool.mypy] in pyproject.toml)

@@ -20,10 +20,21 @@ for _name, _value in (("SECRET_KEY", SECRET_KEY), ("PSEUDONYM_KEY", PSEUDONYM_KE
             f"{_name} is missing, too short or publicly known: set it in the environment or in var/{_name.lower()} "
             "(`make run` or `manage.py restore` makes one)."
         )
-if not PLATFORM_SECRETS_KEY:  # noqa: F405 -- from base
+
+
+def _valid_fernet_keys(value: str) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        return all(Fernet(key.strip().encode()) for key in value.split(",")) and bool(value.strip())
+    except ValueError:
+        return False
+
+
+if not _valid_fernet_keys(PLATFORM_SECRETS_KEY):  # noqa: F405 -- from base
     raise ImproperlyConfigured(
-        "PLATFORM_SECRETS_KEY is missing: set it in the environment or in var/platform_secrets_key "
-        "(a Fernet key; `make run` or `manage.py restore` makes one)."
+        "PLATFORM_SECRETS_KEY is missing or not a Fernet key: set it in the environment or in var/platform_secrets_key "
+        '(`make run` or `manage.py restore` makes one; README "Meeting platforms").'
     )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405 -- from base
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

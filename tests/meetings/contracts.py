@@ -124,7 +124,7 @@ class Contract:
     def running(self) -> Iterator[Contract]:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         server.contract = self  # type: ignore[attr-defined]
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         self.url = f"http://127.0.0.1:{server.server_address[1]}"
         try:

@@ -66,7 +66,7 @@ def test_production_refuses_to_start_without_the_platform_secrets_key(tmp_path):
         SECRET_KEY="s" * 60,
         PSEUDONYM_KEY="p" * 60,
     )
-    assert run.returncode != 0 and "PLATFORM_SECRETS_KEY is missing" in run.stderr
+    assert run.returncode != 0 and "PLATFORM_SECRETS_KEY is missing or not a Fernet key" in run.stderr
     assert not (tmp_path / "platform_secrets_key").exists()
 
 

@@ -16,6 +16,7 @@ Ctrl-C. Only 127.0.0.1 is bound.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -146,6 +147,7 @@ class Topology:
             {
                 "SECRET_KEY": "topology-" + os.urandom(32).hex(),
                 "PSEUDONYM_KEY": "topology-pseudonyms-" + os.urandom(32).hex(),
+                "PLATFORM_SECRETS_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SITE_URL": f"https://127.0.0.1:{self.ports['https']}",
                 "VAR_DIR": str(var),
