@@ -135,10 +135,13 @@ def speed_inside(items_count: int, hours: int) -> None:
     first_ids = list(queryset.values_list("pk", flat=True)[:INDEX_TARGET_ITEMS])
     # The first 10,000 carry their share of the recordings: their transcripts are indexed in this step too.
     seen_terms: set[str] = set()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with transaction.atomic():
         first_counts = index.items_index(queryset.filter(pk__lte=first_ids[-1]).iterator(chunk_size=2000), seen_terms=seen_terms)
     index_first_s = time.perf_counter() - started
+    # On a shared machine the wall time includes waiting for a CPU; the process's own CPU time
+    # (all of SQLite's work, not PostgreSQL's server) is reported beside it.
+    index_first_cpu_s = time.process_time() - cpu_started
     started = time.perf_counter()
     with transaction.atomic():
         rest_counts = index.items_index(queryset.filter(pk__gt=first_ids[-1]).iterator(chunk_size=2000), seen_terms=seen_terms)
@@ -149,11 +152,12 @@ def speed_inside(items_count: int, hours: int) -> None:
         queries.append(" ".join(rng.sample(words_seen, rng.randint(1, 2))))
     for q in queries[:20]:
         selectors.search(q, limit=20)  # warm caches, as a running server is
-    timings, hits = [], []
+    timings, cpu_timings, hits = [], [], []
     for q in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         page = selectors.search(q, limit=20)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu_timings.append((time.process_time() - cpu_started) * 1000)
         hits.append(len(page.hits))
     like_timings = []
     with connection.cursor() as cursor:
@@ -177,6 +181,10 @@ def speed_inside(items_count: int, hours: int) -> None:
         "search_p50_ms": round(statistics.median(timings), 1),
         "search_p95_ms": round(_percentile(timings, 0.95), 1),
         "search_max_ms": round(max(timings), 1),
+        "search_cpu_p50_ms": round(statistics.median(cpu_timings), 1),
+        "search_cpu_p95_ms": round(_percentile(cpu_timings, 0.95), 1),
+        "index_first_cpu_seconds": round(index_first_cpu_s, 1),
+        "load_average": os.getloadavg()[0],
         "queries_with_hits": sum(1 for n in hits if n),
         "like_p50_ms": round(statistics.median(like_timings), 1),
         "like_p95_ms": round(_percentile(like_timings, 0.95), 1),
@@ -235,7 +243,9 @@ def speed_rows(row_class, outcome: dict, label: str) -> list:
             target=f"p95 < {P95_TARGET_MS:.0f} ms",
             passed=outcome["search_p95_ms"] < P95_TARGET_MS,
             notes=(
-                f"p50 {outcome['search_p50_ms']} ms, p95 {outcome['search_p95_ms']} ms, max {outcome['search_max_ms']} ms; "
+                f"p50 {outcome['search_p50_ms']} ms, p95 {outcome['search_p95_ms']} ms, max {outcome['search_max_ms']} ms "
+                f"(the process's CPU: p50 {outcome.get('search_cpu_p50_ms')} ms, p95 {outcome.get('search_cpu_p95_ms')} ms; "
+                f"load average {outcome.get('load_average', 0):.1f}); "
                 f"{outcome['queries']} queries ({outcome['queries_with_hits']} with hits), snippets and objects included; "
                 "p99 column = p95"
             ),
@@ -248,7 +258,7 @@ def speed_rows(row_class, outcome: dict, label: str) -> list:
             target=f"< {INDEX_TARGET_S:.0f} s",
             passed=outcome["index_first_seconds"] < INDEX_TARGET_S,
             notes=(
-                f"{outcome['index_first_seconds']} s ({outcome['index_first_documents']}); "
+                f"{outcome['index_first_seconds']} s, CPU {outcome.get('index_first_cpu_seconds')} s ({outcome['index_first_documents']}); "
                 f"the other items: {outcome['index_rest_seconds']} s "
                 f"({outcome['index_rest_documents']}); generating the corpus {outcome['generate_seconds']} s"
             ),

@@ -256,19 +256,22 @@ class PostgresBackend(Backend):
         source_params = [list(sources)] if sources else []
         plain = self.tsquery(groups, any_word, weighted=False)
         with connection.cursor() as cursor:
-            # The RANK_WINDOW-th newest match, from the index alone (no vector read, no ranking).
+            # The newest RANK_WINDOW matches from the GIN index alone ("+ 0": not by walking the
+            # primary key backwards and testing every vector, which reads thousands of them).
             cursor.execute(
                 f"SELECT document_id FROM {PG_TABLE} WHERE vector @@ CAST(%s AS tsquery){source_filter} "  # noqa: S608 -- placeholders only
-                "ORDER BY document_id DESC OFFSET %s LIMIT 1",
-                [plain, *source_params, RANK_WINDOW - 1],
+                "ORDER BY document_id + 0 DESC LIMIT %s",
+                [plain, *source_params, RANK_WINDOW],
             )
-            floor = cursor.fetchone()
-            window = " AND document_id >= %s" if floor else ""
+            window = [row[0] for row in cursor.fetchall()]
+            if not window:
+                return []
+            # Only these are read and ranked (the weighted query is checked on them alone).
             cursor.execute(
                 f"SELECT document_id, script, source, group_id FROM {PG_TABLE}, CAST(%s AS tsquery) AS q "  # noqa: S608 -- placeholders only
-                f"WHERE vector @@ CAST(%s AS tsquery) AND vector @@ q{window}{source_filter} "
+                "WHERE document_id = ANY(%s) AND vector @@ q "
                 "ORDER BY script <> %s, ts_rank(%s::float4[], vector, q) DESC LIMIT %s",
-                [self.tsquery(groups, any_word), plain, *([floor[0]] if floor else []), *source_params, script, weights, limit],
+                [self.tsquery(groups, any_word), window, script, weights, limit],
             )
             return [Match(*row) for row in cursor.fetchall()]
 
