@@ -176,7 +176,6 @@ print(json.dumps({{
 
 SEED_CONFIRMED = """
 import datetime as dt
-import uuid
 from django.utils import timezone
 from webinars.registrations.models import Booking, Registration
 now = timezone.now()
@@ -186,8 +185,7 @@ bookings = Booking.objects.bulk_create(
 )
 Registration.objects.bulk_create(
     [Registration(booking=b, webinar_id={webinar_id}, email=b.email, name=f"Участник {{i}}", country="KZ", language=b.language,
-                  time_zone="Asia/Almaty", consent_privacy_at=now, status="confirmed", confirmed_at=now - dt.timedelta(days=1),
-                  join_token=uuid.uuid4().hex)
+                  time_zone="Asia/Almaty", consent_privacy_at=now, status="confirmed", confirmed_at=now - dt.timedelta(days=1))
      for i, b in enumerate(bookings)],
     batch_size=2000,
 )
