@@ -1,6 +1,7 @@
 """Public verification (only what the certificate states), and the participant's own download."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,6 +11,7 @@ from tests.certificates.conftest import NAMES, attend, past_webinar, pdf_text
 from tests.factories import RegistrationFactory
 from webinars.certificates import services
 from webinars.certificates.models import Certificate
+from webinars.core import ratelimit
 from webinars.registrations.selectors import booking_manage_token
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +121,9 @@ def test_verify_form(client):
     assert response.status_code == 400 and "not a certificate code" in response.content.decode()
 
 
-def test_rate_limited_per_client_address(client, certificate, settings):
+def test_rate_limited_per_client_address(client, certificate, settings, monkeypatch):
+    # One fixed window for the whole test: a slow machine must not cross a window boundary mid-test.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     for _ in range(30):
         assert client.get(f"/verify/{certificate.code}/", REMOTE_ADDR="198.51.100.7").status_code == 200
     limited = client.get(f"/verify/{certificate.code}/", REMOTE_ADDR="198.51.100.7")
