@@ -250,7 +250,8 @@ def hello_post_rate(site) -> float:
 
 
 class SmtpSink:
-    """A local SMTP server (aiosmtpd) that counts messages by Message-ID."""
+    """A local SMTP server (aiosmtpd) on 127.0.0.1 that counts messages by Message-ID, in all and
+    by recipient domain (the topology test tells its reminders from other mail that way)."""
 
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
@@ -258,6 +259,7 @@ class SmtpSink:
         from bench.server import free_port
 
         self.ids: Counter = Counter()
+        self.domains: dict[str, Counter] = {}
         self.lock = threading.Lock()
         self.port = free_port()
         sink = self
@@ -271,8 +273,10 @@ class SmtpSink:
                         break
                     if not line:
                         break
+                domain = envelope.rcpt_tos[0].rpartition("@")[2] if envelope.rcpt_tos else ""
                 with sink.lock:
                     sink.ids[message_id] += 1
+                    sink.domains.setdefault(domain, Counter())[message_id] += 1
                 return "250 OK"
 
         # server_hostname: without it aiosmtpd looks the host name up in DNS for every connection.
@@ -299,6 +303,12 @@ class SmtpSink:
     def unique(self) -> int:
         with self.lock:
             return len(self.ids)
+
+    def for_domain(self, domain: str) -> tuple[int, int, int]:
+        """(received, unique, duplicates) for messages to ``domain``."""
+        with self.lock:
+            ids = self.domains.get(domain, Counter())
+            return sum(ids.values()), len(ids), sum(n - 1 for n in ids.values() if n > 1)
 
 
 def reminders(site) -> dict:

@@ -25,12 +25,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.registrations import SmtpSink
 from tests.topology import fixtures
 from tests.topology.client import Browser, Endpoint, csrf_token
 from tests.topology.stack import ROOT, VENV_BIN, Stack, free_port, wait_for
@@ -53,43 +53,6 @@ class Failures(list):
         if not ok:
             self.append(what)
         return ok
-
-
-class SmtpSink:
-    """aiosmtpd on 127.0.0.1: counts every message by Message-ID, and by recipient domain."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.ids: Counter = Counter()
-        self.domains: dict[str, Counter] = {}
-        self.lock = threading.Lock()
-        self.port = free_port()
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's hook name
-                message_id = ""
-                for line in envelope.content.split(b"\r\n"):
-                    if line.lower().startswith(b"message-id:"):
-                        message_id = line.split(b":", 1)[1].strip().decode()
-                        break
-                    if not line:
-                        break
-                domain = envelope.rcpt_tos[0].rpartition("@")[2] if envelope.rcpt_tos else ""
-                with sink.lock:
-                    sink.ids[message_id] += 1
-                    sink.domains.setdefault(domain, Counter())[message_id] += 1
-                return "250 OK"
-
-        # server_hostname: without it aiosmtpd looks the host name up in DNS for every connection.
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, server_hostname="localhost")
-
-    def for_domain(self, domain: str) -> tuple[int, int, int]:
-        """(received, unique, duplicates) for messages to ``domain``."""
-        with self.lock:
-            ids = self.domains.get(domain, Counter())
-            return sum(ids.values()), len(ids), sum(n - 1 for n in ids.values() if n > 1)
 
 
 class Topology:
