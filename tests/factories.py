@@ -13,6 +13,7 @@ from django.utils import timezone
 from webinars.attendance.models import AttendanceImport, Attendee
 from webinars.audit.models import LogEntry
 from webinars.certificates.models import Certificate, CertificateSignature, CertificateTemplate
+from webinars.core.timezones import get_zone
 from webinars.feedback.models import FeedbackInvitation, FeedbackResponse
 from webinars.library.models import Caption, LibraryItem, Theme
 from webinars.programme.models import Organisation, Person, Series, SeriesRole, Webinar, WebinarLink, WebinarSpeaker
@@ -58,7 +59,10 @@ class WebinarFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: {"en": f"Webinar {n}", "ru": f"Вебинар {n}"})
     status = Webinar.Status.PUBLISHED
     starts_at = factory.LazyFunction(lambda: (timezone.now() + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0))
-    start_date = factory.LazyAttribute(lambda o: o.starts_at.astimezone(dt.UTC).date() if o.starts_at else timezone.now().date())
+    # Without a time, "today" is the organiser's today (it is tomorrow in Almaty from 19:00 UTC).
+    start_date = factory.LazyAttribute(
+        lambda o: o.starts_at.astimezone(dt.UTC).date() if o.starts_at else timezone.now().astimezone(get_zone(o.time_zone)).date()
+    )
     time_zone = "Asia/Almaty"
     language = "ru"
     meeting_url = "https://meet.example.org/secret-room-123"

@@ -16,3 +16,23 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class RateCounter(models.Model):
+    """Hits of one identity in one fixed window of a rate limit, when no Redis is configured.
+
+    One row per (scope, window, hashed identity) key, counted by a single upsert: the
+    database cache's add + incr took ten queries, including a ``COUNT(*)`` of the whole cache
+    table, inside the registration transaction. Rows past ``expires_at`` are deleted by the
+    periodic job.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate counter"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,8 +1,10 @@
-"""A fixed-window rate limit in the shared cache (``caches["shared"]``: Redis, or a database
-table in the embedded setup), so every server process counts together."""
+"""A fixed-window rate limit that every server process counts together: in Redis when
+``REDIS_URL`` is set (the shared cache's atomic INCR), else in the database (``RateCounter``,
+one upsert per hit)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import ipaddress
 import time
@@ -10,7 +12,11 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import RateCounter
 
 
 @lru_cache(maxsize=8)
@@ -46,10 +52,13 @@ def over_limit(scope: str, identity: str, *, limit: int, window_seconds: int) ->
     """Count one hit for ``identity`` in ``scope``; True once it exceeds ``limit`` in the window."""
     if limit <= 0:
         return False
-    cache = caches["shared"]
-    window = int(time.time() // window_seconds)
+    now = time.time()
+    window = int(now // window_seconds)
     digest = hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
     key = f"rl:{scope}:{window}:{digest}"
+    if not settings.REDIS_URL:
+        return _count_in_database(key, expires=now + window_seconds + 5) > limit
+    cache = caches["shared"]
     cache.add(key, 0, window_seconds + 5)
     try:
         count = cache.incr(key)
@@ -57,6 +66,30 @@ def over_limit(scope: str, identity: str, *, limit: int, window_seconds: int) ->
         cache.set(key, 1, window_seconds + 5)
         count = 1
     return count > limit
+
+
+@lru_cache(maxsize=2)
+def _upsert_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    table, key, count, expires = q(RateCounter._meta.db_table), q("key"), q("count"), q("expires_at")
+    # Only quoted names are formatted in; the values are parameters.
+    upsert = f"INSERT INTO {table} ({key}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+    return upsert + f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
+
+
+def _count_in_database(key: str, *, expires: float) -> int:
+    """Count one hit of ``key`` and return the window's total, in one statement (SQLite 3.35+
+    and PostgreSQL both have ``ON CONFLICT ... RETURNING``)."""
+    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(connection.vendor), [key, connection.ops.adapt_datetimefield_value(expires_at)])
+        return int(cursor.fetchone()[0])
+
+
+def rate_counters_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the counters of windows that are over (the periodic job calls this)."""
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
 
 
 def registration_over_limit(request: HttpRequest) -> bool:

@@ -87,3 +87,11 @@ def tasks_reclaim_job(sender: object, now: dt.datetime, **kwargs: object) -> dic
     from .services import tasks_reclaim_stale
 
     return tasks_reclaim_stale(now=now)
+
+
+def rate_counters_job(sender: object, now: dt.datetime, **kwargs: object) -> dict[str, int]:
+    """The periodic job that deletes rate-limit counters of past windows (connected in ``CoreConfig.ready``)."""
+    from .ratelimit import rate_counters_purge
+
+    deleted = rate_counters_purge(now=now)
+    return {"rate_counters_deleted": deleted} if deleted else {}
