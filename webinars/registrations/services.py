@@ -1,10 +1,10 @@
 """Writes of registrations: register, confirm, cancel, promote, expire, erase, join.
 
 Capacity rule (never oversell): the seat check and the insert happen in one transaction
-that first locks the webinar row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
+that locks the webinar row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
 ``IMMEDIATE`` transaction mode takes the database write lock at BEGIN). Registrations of
-one webinar are therefore serialised; different webinars proceed in parallel on
-PostgreSQL. Every e-mail is an ``OutgoingMessage`` row written in the same transaction
+one webinar are therefore serialised, so what needs no lock is done before it (see
+``_register``); different webinars proceed in parallel on PostgreSQL. Every e-mail is an ``OutgoingMessage`` row written in the same transaction
 and handed to the task queue only after commit, so nothing that can fail runs after the
 registration is stored.
 """
