@@ -4,9 +4,9 @@ Capacity rule (never oversell): the seat check and the insert happen in one tran
 that locks the webinar row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
 ``IMMEDIATE`` transaction mode takes the database write lock at BEGIN). Registrations of
 one webinar are therefore serialised, so what needs no lock is done before it (see
-``_register``); different webinars proceed in parallel on PostgreSQL. Every e-mail is an ``OutgoingMessage`` row written in the same transaction
-and handed to the task queue only after commit, so nothing that can fail runs after the
-registration is stored.
+``_register``); different webinars proceed in parallel on PostgreSQL. Every e-mail is an
+``OutgoingMessage`` row written in the same transaction and handed to the task queue only
+after commit, so nothing that can fail runs after the registration is stored.
 """
 
 from __future__ import annotations
