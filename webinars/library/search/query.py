@@ -13,6 +13,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from ..models import SearchDocument
 from .analysis import WORD_RE, all_forms, fold, query_forms, skeleton, text_script, words
 from .backends import WordGroup, backend
 
@@ -25,6 +26,7 @@ TYPO_MIN_LETTERS = 5
 CANDIDATES = 200
 SNIPPET_WORDS = 28
 MAX_QUERY_WORDS = 12
+ALL_SOURCES = frozenset(SearchDocument.Source.values)
 
 
 @dataclass
@@ -81,6 +83,9 @@ def ranked(parsed: ParsedQuery, *, sources: Sequence[str] = (), limit: int = CAN
     if not parsed.groups:
         return []
     engine = backend()
+    if set(sources) >= ALL_SOURCES:
+        # Every source: no filter (on SQLite the source is read from each matching row to test it).
+        sources = ()
     found = [(m, True) for m in engine.query(parsed.groups, script=parsed.script, sources=sources, limit=limit, any_word=False)]
     if len(found) < 20 and len(parsed.groups) > 1:
         complete = {m.document_id for m, _all in found}
@@ -114,12 +119,13 @@ def highlight(text: str, language: str, forms: set[str], *, limit_words: int | N
     end = matches[end_word - 1].end() if end_word < len(matches) else len(text)
     out = ["…" if start_word else ""]
     position = begin
+    # Only marked words split the text: the rest is escaped in one piece (escaping is per character).
     for index in range(start_word, end_word):
-        match = matches[index]
-        out.append(escape(text[position : match.start()]))
-        word = escape(match.group())
-        out.append(f"<mark>{word}</mark>" if is_marked(index) else word)
-        position = match.end()
+        if is_marked(index):
+            match = matches[index]
+            out.append(escape(text[position : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            position = match.end()
     out.append(escape(text[position:end]))
     if end < len(text):
         out.append("…")
