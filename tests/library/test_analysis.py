@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import random
 import unicodedata
 
@@ -223,3 +224,42 @@ def test_document_terms_cache_starts_afresh_past_its_limit(monkeypatch):
     for language, text in TEXTS * 2:
         assert document_terms(text, language) == _terms_word_by_word(text, language)
     assert all(len(cache) <= 3 + len(text.split()) for cache in analysis._TEXT_WORD_FORMS.values())
+
+
+def _highlight_word_by_word(text: str, language: str, forms: set[str], limit_words: int | None) -> str:
+    """Snippets as first written: every word escaped on its own, its forms from ``document_forms``."""
+    matches = list(analysis.WORD_RE.finditer(text))
+
+    def is_marked(index: int) -> bool:
+        native, latin = document_forms(matches[index].group(), language)
+        return not forms.isdisjoint({*native, *latin})
+
+    start_word, end_word = 0, len(matches)
+    if limit_words is not None and len(matches) > limit_words:
+        first = next((i for i in range(len(matches)) if is_marked(i)), 0)
+        start_word = max(0, first - limit_words // 3)
+        end_word = min(len(matches), start_word + limit_words)
+    begin = matches[start_word].start() if start_word else 0
+    end = matches[end_word - 1].end() if end_word < len(matches) else len(text)
+    out = ["…" if start_word else ""]
+    position = begin
+    for index in range(start_word, end_word):
+        match = matches[index]
+        out.append(html.escape(text[position : match.start()]))
+        word = html.escape(match.group())
+        out.append(f"<mark>{word}</mark>" if is_marked(index) else word)
+        position = match.end()
+    out.append(html.escape(text[position:end]))
+    if end < len(text):
+        out.append("…")
+    return "".join(out).strip()
+
+
+@pytest.mark.parametrize(("language", "text"), [*TEXTS, ("en", "<b>Packing</b> & 'loans' " * 20 + "for museums <i>exhibitions</i>")])
+@pytest.mark.parametrize("limit_words", [None, 5, 28])
+def test_snippets_equal_marking_each_word_on_its_own(language, text, limit_words):
+    from webinars.library.search.query import highlight
+
+    for query in ("музей", "muzey exhibitions", "თბილისი", "loans museums", "nothing"):
+        forms = {t for word in words(query) for t in (*query_forms(word)[0], *query_forms(word)[1])}
+        assert str(highlight(text, language, forms, limit_words=limit_words)) == _highlight_word_by_word(text, language, forms, limit_words)

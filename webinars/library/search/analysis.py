@@ -427,8 +427,34 @@ def query_forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @functools.lru_cache(maxsize=200_000)
 def all_forms(word: str, language: str | None = None) -> frozenset[str]:
     """Every form of ``word`` (for highlighting: a word is marked when it shares one with the query)."""
-    native, latin = document_forms(word, language) if language else query_forms(word)
-    return frozenset((*native, *latin))
+    return all_forms_table(language or "")[word]
+
+
+class _AllForms(dict[str, frozenset[str]]):
+    """``all_forms`` of the words of one language's texts, by word: a plain dict look-up per word of
+    every snippet (a page of hits reads about a thousand words)."""
+
+    LIMIT = 200_000
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, word: str) -> frozenset[str]:
+        native, latin = _document_forms(word, self.language) if self.language else query_forms(word)
+        value = self[word] = frozenset((*native, *latin))
+        return value
+
+
+_ALL_FORMS: dict[str, _AllForms] = {}
+
+
+def all_forms_table(language: str) -> dict[str, frozenset[str]]:
+    """The forms of each word of a ``language`` text (its query forms when the language is unknown)."""
+    table = _ALL_FORMS.get(language)
+    if table is None or len(table) > _AllForms.LIMIT:
+        table = _ALL_FORMS[language] = _AllForms(language)
+    return table
 
 
 def edits1(term: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> set[str]:
