@@ -160,10 +160,33 @@ def test_series_settings_bad_input_keeps_what_was_typed(signed_in, world):
     url = f"/organise/series/{series.pk}/settings/"
     data = form_data(client.get(url).content.decode(), "series-form")
     data.update({"reminder_hours": "24, soon", "contact_email": "not-an-address", "attendance_threshold_percent": "150"})
-    page = client.post(url, data).content.decode()
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    page = refused.content.decode()
     assert "between 1 and 336" in page and "Enter a valid email address." in page and "between 1 and 100" in page
     assert 'value="24, soon"' in page
     assert Series.objects.get(pk=series.pk).contact_email == ""
+
+
+def test_owner_sets_retention_link_lifetime_and_two_factor_in_the_series_settings(signed_in, world):
+    series = world["a"]
+    client = signed_in("owner_a")
+    url = f"/organise/series/{series.pk}/settings/"
+    assert "Конфиденциальность и безопасность" in client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    data = form_data(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode(), "series-form")
+    assert data["retention_months"] == "24"
+    data.update({"retention_months": "0", "link_months": "121"})
+    refused = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert "greater than or equal to 1" in refused.content.decode() and "less than or equal to 120" in refused.content.decode()
+    assert Series.objects.get(pk=series.pk).retention_months == 24
+    data = form_data(client.get(url).content.decode(), "series-form")
+    data.update({"retention_months": "6", "link_months": "3", "require_two_factor": "on"})
+    assert client.post(url, data).status_code == 302
+    series.refresh_from_db()
+    assert (series.retention_months, series.link_months, series.require_two_factor) == (6, 3, True)
+    changed = LogEntry.objects.filter(action="series.changed").latest("pk").data["fields"]
+    assert sorted(changed) == ["link_months", "require_two_factor", "retention_months"]
 
 
 def test_an_owner_starts_a_series_and_becomes_its_owner(signed_in, world):

@@ -16,6 +16,7 @@ from pydantic import Field
 from webinars.core.errors import DomainError
 from webinars.core.ratelimit import registration_over_limit
 from webinars.programme import selectors
+from webinars.registrations import selectors as registration_selectors
 from webinars.registrations import services as registration_services
 from webinars.registrations.forms import RegistrationForm
 
@@ -112,7 +113,7 @@ def webinar_detail(request: HttpRequest, webinar_id: int = Path(..., ge=1, le=MA
     ),
 )
 def registration_create(request: HttpRequest, payload: RegistrationIn, webinar_id: int = Path(..., ge=1, le=MAX_ID)):
-    webinar = selectors.webinar_for_registration(webinar_id)
+    webinar = registration_selectors.webinar_for_registering(webinar_id)
     if webinar is None:
         raise Http404
     if registration_over_limit(request):
@@ -125,7 +126,7 @@ def registration_create(request: HttpRequest, payload: RegistrationIn, webinar_i
         errors = {("request" if field == "__all__" else field): [str(m) for m in messages] for field, messages in form.errors.items()}
         return Status(400, {"detail": "Invalid registration.", "errors": errors})
     # A closed webinar raises RegistrationClosed: answered 409 by ``domain_error``.
-    registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api")
+    registration_services.registration_create(webinar_id=webinar.pk, data=form.registration_data(), source="api", webinar=webinar)
     return Status(202, {"status": "received", "webinar": webinar.pk, "message": REGISTRATION_RECEIVED})
 
 

@@ -4,6 +4,7 @@ one upsert per hit)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
@@ -16,6 +17,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .db import hot_write_lock
 from .models import RateCounter
 
 
@@ -81,7 +83,11 @@ def _count_in_database(key: str, *, expires: float) -> int:
     """Count one hit of ``key`` and return the window's total, in one statement (SQLite 3.35+
     and PostgreSQL both have ``ON CONFLICT ... RETURNING``)."""
     expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
-    with connection.cursor() as cursor:
+    # On SQLite a write outside a transaction queues with the other hot writers (registrations)
+    # in the kernel, not in SQLite's sleeping busy loop. Inside a transaction the database
+    # lock is already taken (IMMEDIATE): waiting for the file lock then could deadlock.
+    queue = contextlib.nullcontext() if connection.in_atomic_block else hot_write_lock()
+    with queue, connection.cursor() as cursor:
         cursor.execute(_upsert_sql(connection.vendor), [key, connection.ops.adapt_datetimefield_value(expires_at)])
         return int(cursor.fetchone()[0])
 

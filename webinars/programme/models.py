@@ -133,7 +133,7 @@ class Series(models.Model):
         # xgettext:no-python-format
         _("attendance threshold (% of duration)"),
         default=50,
-        help_text=_("Minutes attended needed to count as attended."),
+        help_text=_("The share of the webinar's length a participant must attend to count as attended (and to get a certificate)."),
     )
     series_certificate_min_webinars = models.PositiveSmallIntegerField(
         _("webinars needed for a series certificate"), null=True, blank=True, help_text=_("Empty: no series certificate.")

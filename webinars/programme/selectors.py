@@ -22,11 +22,6 @@ def webinar_public() -> QuerySet[Webinar]:
     return Webinar.objects.public().select_related(*LIST_RELATED)
 
 
-def webinar_for_registration(webinar_id: int) -> Webinar | None:
-    """A public webinar with just what a registration form needs (its series' region), or None."""
-    return Webinar.objects.public().select_related("series").only("pk", "series__countries").filter(pk=webinar_id).first()
-
-
 def webinar_upcoming(*, now: dt.datetime | None = None) -> QuerySet[Webinar]:
     """Published, postponed and cancelled webinars that have not ended, soonest first."""
     return webinar_public().filter(ends_at__gte=_now(now)).order_by("start_date", "starts_at", "id")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connections, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from webinars.programme.models import Webinar
 
@@ -91,40 +91,75 @@ def _lapsed(webinar_id, now: dt.datetime) -> QuerySet[Registration]:
     return Registration.objects.filter(webinar_id=webinar_id, status=Registration.Status.PENDING).exclude(expires_at__gt=now)
 
 
-def with_seat_counts(webinars: QuerySet[Webinar], *, now: dt.datetime) -> QuerySet[Webinar]:
-    """Read each webinar's seat count in the locking query itself, for the first
-    ``seat_is_free`` check that follows: no extra query while the lock is held.
+# What the seat decision must read fresh, under the lock (the rest of the webinar and its
+# series is read before the transaction): a change of these by an organiser waits for the lock.
+_LOCKED_COLUMNS = ("status", "capacity", "registration_open", "starts_at", "ends_at")
 
-    Only where a write transaction holds the whole database from its first statement
-    (SQLite's ``BEGIN IMMEDIATE``). On PostgreSQL a ``SELECT ... FOR UPDATE`` that waited for
-    the lock re-reads the locked row but not its subqueries, whose snapshot predates the other
-    transaction's commit: the count would be stale, so it is read after the lock instead.
+
+def lock_webinars_for_seats(webinars: list[Webinar]) -> list[Webinar]:
+    """Lock the rows of ``webinars`` (already read, with their series) in id order and refresh
+    the columns a seat decision depends on; returns those still there, in id order.
+
+    One short statement instead of an ORM query with joins: registrations of one webinar wait
+    for each other here, so the time this lock is held is what limits a burst. On SQLite the
+    transaction's ``BEGIN IMMEDIATE`` already holds the database; the read is the same.
     """
-    if connections[webinars.db].vendor != "sqlite":
-        return webinars
-    return webinars.annotate(
-        seats_held=Subquery(SeatCount.objects.filter(webinar_id=OuterRef("pk")).values("held")[:1]),
-        seats_lapsed=Exists(_lapsed(OuterRef("pk"), now)),
-    )
+    if not webinars:
+        return []
+    connection = connections[Webinar.objects.db]
+    q = connection.ops.quote_name
+    columns = ", ".join(q(Webinar._meta.get_field(name).column) for name in _LOCKED_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(webinars))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Only quoted names are formatted in; the ids are parameters.
+    sql = f"SELECT {q('id')}, {columns} FROM {q(Webinar._meta.db_table)} WHERE {q('id')} IN ({placeholders}) ORDER BY {q('id')}{lock}"  # noqa: S608
+    fields = [Webinar._meta.get_field(name) for name in _LOCKED_COLUMNS]
+    columns_as_read = [field.get_col(Webinar._meta.db_table) for field in fields]
+    converters = [
+        connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        for field, col in zip(fields, columns_as_read, strict=True)
+    ]
+    by_id = {w.pk: w for w in webinars}
+    locked: list[Webinar] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [w.pk for w in sorted(webinars, key=lambda w: w.pk)])
+        for row_id, *values in cursor.fetchall():
+            webinar = by_id[row_id]
+            for field, col, value, field_converters in zip(fields, columns_as_read, values, converters, strict=True):
+                for converter in field_converters:
+                    value = converter(value, col, connection)
+                setattr(webinar, field.attname, value)
+            locked.append(webinar)
+    return locked
+
+
+_HELD_SQL: dict[str, str] = {}
+
+
+def _held(webinar_id: int) -> int:
+    connection = connections[SeatCount.objects.db]
+    sql = _HELD_SQL.get(connection.vendor)
+    if sql is None:
+        q = connection.ops.quote_name
+        sql = _HELD_SQL[connection.vendor] = f"SELECT {q('held')} FROM {q(SeatCount._meta.db_table)} WHERE {q('webinar_id')} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [webinar_id])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def seat_is_free(webinar: Webinar, *, now: dt.datetime) -> bool:
     """Whether ``webinar`` has a free seat now. The caller holds the webinar's lock.
 
-    The counts read by ``with_seat_counts`` serve one check only (a seat taken after it would
-    make them stale); later checks read the counter again.
+    Reads the counter after the lock (one indexed row; on PostgreSQL a ``FOR UPDATE`` that
+    waited re-reads the locked row but not a subquery in it, so the count cannot ride along).
     """
-    read_with_lock = "seats_held" in webinar.__dict__
-    held = webinar.__dict__.pop("seats_held", None)
-    lapsed = webinar.__dict__.pop("seats_lapsed", None)
     if webinar.capacity is None:
         return True
-    if not read_with_lock:
-        held = SeatCount.objects.filter(webinar_id=webinar.pk).values_list("held", flat=True).first()
-    if (held or 0) < webinar.capacity:
+    if _held(webinar.pk) < webinar.capacity:
         return True
     # Full by the counter, which also counts pending registrations whose hold ran out before
     # the expiry job saw them: count exactly only then.
-    if lapsed if read_with_lock else _lapsed(webinar.pk, now).exists():
+    if _lapsed(webinar.pk, now).exists():
         return Registration.objects.filter(seat_holding_q(now), webinar_id=webinar.pk).count() < webinar.capacity
     return False

@@ -21,6 +21,27 @@ from webinars.programme.models import Webinar
 from . import joining
 from .models import Booking, Registration, RegistrationQuestion, search_text
 
+# What registering reads of a webinar and its series (the rest loads on access): the form
+# needs the series' region, the seat decision the rest.
+REGISTERING_READS = (
+    "series_id", "status", "starts_at", "ends_at", "registration_open", "capacity", "time_zone",
+    "series__is_published", "series__registration_open", "series__confirm_email", "series__pending_expiry_hours",
+    "series__countries",
+)  # fmt: skip
+
+
+def webinars_for_registering(webinar_ids: Iterable[int], *, public_only: bool = False) -> list[Webinar]:
+    """The webinars (in id order) with just what a registration reads of them and their series."""
+    webinars = Webinar.objects.public() if public_only else Webinar.objects.all()
+    return list(webinars.select_related("series").only(*REGISTERING_READS).filter(pk__in=list(webinar_ids)).order_by("pk"))
+
+
+def webinar_for_registering(webinar_id: int) -> Webinar | None:
+    """A public webinar with what its registration form and ``services.registration_create``
+    read (passed on to it as ``webinar=``, so it is read once), or None."""
+    found = webinars_for_registering([webinar_id], public_only=True)
+    return found[0] if found else None
+
 
 def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
     """Why nobody can register now, or None when registration is open."""

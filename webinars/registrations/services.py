@@ -1,10 +1,10 @@
 """Writes of registrations: register, confirm, cancel, promote, expire, erase, join.
 
 Capacity rule (never oversell): the seat check and the insert happen in one transaction
-that first locks the webinar row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
+that locks the webinar row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
 ``IMMEDIATE`` transaction mode takes the database write lock at BEGIN). Registrations of
-one webinar are therefore serialised; different webinars proceed in parallel on
-PostgreSQL. Every e-mail is an ``OutgoingMessage`` row written in the same transaction
+one webinar are therefore serialised, so what needs no lock is done before it (see
+``_register``); different webinars proceed in parallel on PostgreSQL. Every e-mail is an ``OutgoingMessage`` row written in the same transaction
 and handed to the task queue only after commit, so nothing that can fail runs after the
 registration is stored.
 """
@@ -33,16 +33,11 @@ from webinars.programme.selectors import webinars_past_retention
 
 from . import joining, messaging, signals
 from .models import Booking, Registration
-from .seats import seat_is_free, with_seat_counts
-from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q  # noqa: F401 -- registration_closed_reason: part of the services' interface
+from .seats import lock_webinars_for_seats, seat_is_free
+from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q, webinars_for_registering  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
 ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
-# What registering reads of the locked webinar and its series (the rest loads on access).
-REGISTERING_READS = (
-    "series_id", "status", "starts_at", "ends_at", "registration_open", "capacity", "time_zone",
-    "series__is_published", "series__registration_open", "series__confirm_email", "series__pending_expiry_hours",
-)  # fmt: skip
 PERSONAL_FIELDS = ("name", "country", "city", "organisation", "position", "institution_type", "gender", "language", "consent_recording")
 
 
@@ -80,14 +75,9 @@ def _status_changed(registration: Registration, action: str, from_status: str, *
         signals.registration_confirmed.send(sender=Registration, registration=registration, actor=actor)
 
 
-def _lock_webinars(ids: Iterable[int], *, now: dt.datetime | None = None) -> list[Webinar]:
-    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them; with
-    ``now``, each carries its seat count for one seat check (``seats.with_seat_counts``)."""
-    locked = Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk")
-    if now is None:
-        return list(locked)
-    # Registering reads only these columns (not the translated texts): a shorter locked query.
-    return list(with_seat_counts(locked.only(*REGISTERING_READS), now=now))
+def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
+    """Lock webinar rows in id order (a fixed order cannot deadlock) and return them."""
+    return list(Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk"))
 
 
 def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
@@ -124,13 +114,16 @@ def _announce(registration: Registration, booking: Booking) -> None:
         messaging.queue(kind="waitlisted", registration=registration, key=f"waitlisted:{registration.uuid}")
 
 
-def registration_create(*, webinar_id: int, data: dict, source: str = "web", now: dt.datetime | None = None) -> RegistrationResult:
+def registration_create(
+    *, webinar_id: int, data: dict, source: str = "web", now: dt.datetime | None = None, webinar: Webinar | None = None
+) -> RegistrationResult:
     """Register ``data["email"]`` for one webinar. Raises RegistrationClosed or Webinar.DoesNotExist.
 
     A repeat for the same e-mail changes nothing, answers with the stored status and
-    re-sends the self-service link.
+    re-sends the self-service link. ``webinar``: the same webinar as read by
+    ``selectors.webinar_for_registering`` (saves reading it again).
     """
-    return _register(webinar_ids=[webinar_id], series=None, data=data, source=source, now=now or timezone.now())
+    return _register(webinar_ids=[webinar_id], series=None, data=data, source=source, now=now or timezone.now(), webinar=webinar)
 
 
 def booking_create_for_series(*, series: Series, data: dict, source: str = "web", now: dt.datetime | None = None) -> RegistrationResult:
@@ -146,21 +139,45 @@ def booking_create_for_series(*, series: Series, data: dict, source: str = "web"
     return _register(webinar_ids=ids, series=series, data=data, source=source, now=now)
 
 
-def _register(*, webinar_ids: list[int], series: Series | None, data: dict, source: str, now: dt.datetime) -> RegistrationResult:
+def _existing_registrations(webinars: list[Webinar], email: str) -> dict[int, Registration]:
+    return {r.webinar_id: r for r in Registration.objects.filter(webinar__in=webinars, email=email)}
+
+
+def _register(
+    *, webinar_ids: list[int], series: Series | None, data: dict, source: str, now: dt.datetime, webinar: Webinar | None = None
+) -> RegistrationResult:
+    """Register outside-in: what needs no lock is read before the transaction (the webinars and
+    their series, the address's earlier registrations, the e-mail allowance), so the part that
+    registrations of one webinar wait for holds only the seat decision and its writes
+    (``seats.lock_webinars_for_seats`` re-reads, under the lock, what that decision depends on)."""
     email = data["email"].strip().lower()
+    webinars = [webinar] if webinar is not None and [webinar.pk] == webinar_ids else webinars_for_registering(webinar_ids)
+    if not webinars:
+        raise Webinar.DoesNotExist
+    existing = _existing_registrations(webinars, email)
+    # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
+    # whoever sends them and from wherever (the answer is the same either way).
+    may_mail = not over_limit("mail-to", email, limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
+    arguments = {"series": series, "data": data, "email": email, "source": source, "now": now, "may_mail": may_mail}
     with hot_write_lock():
         try:
             with transaction.atomic():
-                return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
+                return _register_locked(webinars=webinars, existing=existing, **arguments)
         except IntegrityError:
-            # Another request for the same e-mail won the race between our check and insert;
+            # Another request for the same e-mail won the race between our read and insert;
             # the unique constraint kept one row. Answer like that first request did.
             with transaction.atomic():
-                return _register_locked(webinar_ids=webinar_ids, series=series, data=data, email=email, source=source, now=now)
+                return _register_locked(webinars=webinars, existing=_existing_registrations(webinars, email), **arguments)
 
 
-def _register_locked(*, webinar_ids, series, data, email, source, now) -> RegistrationResult:
-    webinars = _lock_webinars(webinar_ids, now=now)
+def _register_locked(*, webinars, existing, series, data, email, source, now, may_mail) -> RegistrationResult:
+    webinar_ids = [w.pk for w in webinars]
+    booking = None
+    if not existing:
+        # A first registration of this address (the common case): its booking is written
+        # before the lock, which only the seat decision and the registration need.
+        booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
+    webinars = lock_webinars_for_seats(webinars)
     if not webinars:
         raise Webinar.DoesNotExist
     if series is None:
@@ -171,14 +188,13 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         webinars = [w for w in webinars if registration_closed_reason(w, now=now) is None]
         if not webinars:
             raise RegistrationClosed(_("There are no upcoming webinars open for registration in this series."))
-
-    # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
-    # whoever sends them and from wherever (the answer is the same either way).
-    may_mail = not over_limit("mail-to", email.lower(), limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
-    existing = {r.webinar_id: r for r in Registration.objects.select_related("booking").filter(webinar__in=webinars, email=email)}
+    if existing:
+        # Earlier registrations of the address (a repeat, or a return after cancelling): read
+        # again under the lock, as another request may have changed them.
+        existing = {r.webinar_id: r for r in Registration.objects.select_for_update().filter(webinar__in=webinars, email=email)}
     active = [r for r in existing.values() if r.status in ACTIVE_STATUSES]
     if len(active) == len(webinars):
-        booking = active[0].booking
+        booking = Booking.objects.get(pk=active[0].booking_id)
         if may_mail:
             messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
         return RegistrationResult(
@@ -186,12 +202,8 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
         )
 
     verified = any(r.email_verified_at for r in existing.values())
-    booking = Booking.objects.create(
-        email=email,
-        series=series,
-        language=data.get("language") or "en",
-        time_zone=data.get("time_zone") or webinars[0].time_zone,
-    )
+    if booking is None:
+        booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
     registrations: list[Registration] = []
     for webinar in webinars:
         registration = existing.get(webinar.pk)
@@ -227,6 +239,11 @@ def _register_locked(*, webinar_ids, series, data, email, source, now) -> Regist
     if needs_confirmation and may_mail:
         messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
+
+
+def _booking_create(*, email: str, series: Series | None, data: dict, time_zone: str) -> Booking:
+    language = data.get("language") or "en"
+    return Booking.objects.create(email=email, series=series, language=language, time_zone=data.get("time_zone") or time_zone)
 
 
 def booking_confirm_email(*, booking: Booking, now: dt.datetime | None = None) -> list[Registration]:

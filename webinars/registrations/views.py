@@ -67,7 +67,9 @@ def register_webinar(request: HttpRequest, series_slug: str, webinar_slug: str) 
         "seats_left": selectors.seats_left(webinar=webinar),
     }
     if request.method == "POST" and not closed:
-        outcome = _submit(request, form, lambda data: services.registration_create(webinar_id=webinar.pk, data=data, source="web"))
+        outcome = _submit(
+            request, form, lambda data: services.registration_create(webinar_id=webinar.pk, data=data, source="web", webinar=webinar)
+        )
         if outcome is not None:
             return outcome
     return private_response(render(request, "registrations/register.html", context, status=400 if form.errors else 200))

@@ -43,6 +43,7 @@ class SeriesForm(ContentFormMixin, forms.ModelForm):
             ["registration_open", "confirm_email", "pending_expiry_hours", "reminder_hours"],
         ),
         (_("Attendance and certificates"), ["attendance_threshold_percent", "series_certificate_min_webinars"]),
+        (_("Privacy and security"), ["retention_months", "link_months", "require_two_factor"]),
         (_("Publication"), ["is_published"]),
     ]
 
@@ -65,6 +66,9 @@ class SeriesForm(ContentFormMixin, forms.ModelForm):
             "reminder_hours",
             "attendance_threshold_percent",
             "series_certificate_min_webinars",
+            "retention_months",
+            "link_months",
+            "require_two_factor",
             "is_published",
         ]
 
@@ -82,6 +86,8 @@ class SeriesForm(ContentFormMixin, forms.ModelForm):
         self.fields["attendance_threshold_percent"].widget.attrs.update(min=1, max=100)
         self.fields["attendance_threshold_percent"].validators.append(_percent)
         self.fields["contact_email"].help_text = _("Replies to the series' e-mails go here.")
+        for months in ("retention_months", "link_months"):
+            self.fields[months].widget.attrs.update(min=1, max=120)
         if instance.pk:
             self.initial["description_markdown"] = markdown_for_editing(instance.description_source, instance.description)
             self.initial["version"] = instance.updated_at.isoformat()

@@ -54,9 +54,8 @@ class SeriesCreateView(OrganiseView):
         return self.page(request, form)
 
     def page(self, request: HttpRequest, form: SeriesForm) -> HttpResponse:
-        return render(
-            request, "organise/series_settings/create.html", {"view": self, "form": form, "language_tabs": _tabs(request, form.instance)}
-        )
+        context = {"view": self, "form": form, "language_tabs": _tabs(request, form.instance)}
+        return render(request, "organise/series_settings/create.html", context, status=400 if form.errors else 200)
 
 
 class SeriesEditView(SeriesSectionView):
@@ -90,4 +89,4 @@ class SeriesEditView(SeriesSectionView):
 
     def page(self, request: HttpRequest, form: SeriesForm) -> HttpResponse:
         assert self.series is not None
-        return self.render(request, form=form, language_tabs=_tabs(request, self.series))
+        return self.render(request, status=400 if form.errors else 200, form=form, language_tabs=_tabs(request, self.series))
