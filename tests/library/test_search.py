@@ -295,3 +295,13 @@ def test_postgresql_search_leaves_the_planner_settings_of_the_callers_transactio
         assert titles("exhibitions")
         cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
         assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend (runs in the PostgreSQL suite)")
+def test_postgresql_bulk_indexing_merges_pending_gin_entries_and_refreshes_statistics(corpus):
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('library_search_pg_vector')")
+        assert cursor.fetchone()[0] == 0  # nothing left to merge
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'library_search_pg'")
+        assert cursor.fetchone()[0] > 0

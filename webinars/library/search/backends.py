@@ -95,6 +95,9 @@ class Backend:
         """Indexed Latin terms one edit away from ``term``."""
         raise NotImplementedError
 
+    def after_bulk(self) -> None:
+        """Bring the index into the shape searches expect after many documents were added at once."""
+
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
@@ -316,6 +319,13 @@ class PostgresBackend(Backend):
             else:
                 size *= 4
         return window
+
+    def after_bulk(self) -> None:
+        with connection.cursor() as cursor:
+            # New entries wait in the GIN index's pending list (up to 4 MB), which every search reads
+            # from end to end; and the planner's statistics still describe the table before the load.
+            cursor.execute("SELECT gin_clean_pending_list('library_search_pg_vector')")
+            cursor.execute(f"ANALYZE {PG_TABLE}")  # noqa: S608
 
     def add_terms(self, terms: Iterable[str]) -> None:
         unique_terms = sorted(set(terms))

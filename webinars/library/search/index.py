@@ -187,9 +187,16 @@ def schedule(source: str, object_id: int) -> None:
 
 
 def items_index(
-    items: Iterable[LibraryItem], *, progress: Callable[[str, int], Any] | None = None, seen_terms: set[str] | None = None
+    items: Iterable[LibraryItem],
+    *,
+    progress: Callable[[str, int], Any] | None = None,
+    seen_terms: set[str] | None = None,
+    finish: bool = True,
 ) -> dict[str, int]:
-    """Index many published items and their transcripts in batches (already removed from the index)."""
+    """Index many published items and their transcripts in batches (already removed from the index).
+
+    With ``finish`` the backend then tidies its index for searching (``Backend.after_bulk``).
+    """
     counts = {"item": 0, "transcript": 0}
     batch: list[SearchDocument] = []
     seen = set() if seen_terms is None else seen_terms
@@ -210,6 +217,8 @@ def items_index(
         if len(batch) >= BATCH:
             flush()
     flush()
+    if finish:
+        backend().after_bulk()
     return counts
 
 
@@ -235,7 +244,10 @@ def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, i
 
         counts.update(
             items_index(
-                item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH), progress=progress, seen_terms=seen
+                item_queryset().filter(status=LibraryItem.Status.PUBLISHED).iterator(chunk_size=BATCH),
+                progress=progress,
+                seen_terms=seen,
+                finish=False,
             )
         )
         for webinar in webinar_queryset().iterator(chunk_size=BATCH):
@@ -247,4 +259,5 @@ def rebuild(*, progress: Callable[[str, int], Any] | None = None) -> dict[str, i
             if len(batch) >= BATCH:
                 flush()
         flush()
+        backend().after_bulk()
     return counts
