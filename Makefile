@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 TOPOLOGY_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
+.PHONY: run test suites test-sqlite test-postgres topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,19 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
 ## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis, then the topology
-test: $(VENV)/.dev browser-deps lint test-sqlite test-postgres topology-test
+test: $(VENV)/.dev browser-deps lint suites topology-test
+
+## suites: the SQLite and the PostgreSQL + Redis runs side by side (one core each), each with its
+## own VAR_DIR (keys, media, mail), their output printed when both are done; fails if either fails
+suites: $(VENV)/.dev
+	@mkdir -p var
+	@echo "== SQLite and PostgreSQL + Redis suites, side by side (logs: var/suite-sqlite.log, var/suite-postgres.log) =="
+	@VAR_DIR=$(CURDIR)/var/suite-sqlite $(MAKE) --no-print-directory test-sqlite > var/suite-sqlite.log 2>&1 & sqlite=$$!; \
+	  VAR_DIR=$(CURDIR)/var/suite-postgres $(MAKE) --no-print-directory test-postgres > var/suite-postgres.log 2>&1 & postgres=$$!; \
+	  wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; \
+	  echo "== SQLite (exit $$sqlite_status) =="; cat var/suite-sqlite.log; \
+	  echo "== PostgreSQL + Redis (exit $$postgres_status) =="; cat var/suite-postgres.log; \
+	  test $$sqlite_status -eq 0 -a $$postgres_status -eq 0
 
 test-sqlite: $(VENV)/.dev
 	$(BIN)/pytest
