@@ -202,3 +202,106 @@ def test_a_word_in_very_many_documents_is_ranked_over_its_newest_matches(make_it
     assert sorted(found) == sorted(newer[-3:])
     # A rarer word is still ranked over all its matches.
     assert [hit.group_id for hit in selectors.search("museum number 4", sources=("item",)).hits][0] == newer[4]
+
+
+def _vector_grouped(columns) -> str:
+    """The ``tsvector`` literal as first built: each lexeme once, with its positions (at most 256)."""
+    lexemes: dict[str, list[str]] = {}
+    position = 1
+    for terms, weight in columns:
+        for term in terms:
+            if position < 16383:
+                lexemes.setdefault(term, []).append(f"{position}{weight}")
+                position += 1
+            else:
+                lexemes.setdefault(term, [])
+        position += 1
+    parts = []
+    for term, positions in lexemes.items():
+        quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+        parts.append(quoted + (":" + ",".join(positions[:256]) if positions else ""))
+    return " ".join(parts)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend (runs in the PostgreSQL suite)")
+@pytest.mark.parametrize(
+    "columns",
+    [
+        [(["музей", "музе", "музей"], "A"), (["it's", "a\\b", "музей"], "B"), (["muzei", "muze"], "C"), (["muzei"], "D")],
+        [([], "A"), (["word"] * 300 + ["other"], "B"), ([], "C"), (["word"], "D")],  # past 256 positions of one lexeme
+        [(["t"], "A"), ([f"w{n % 900}" for n in range(17000)], "B"), (["t", "late"], "C"), (["w1", "only-late"], "D")],  # past 16,383
+    ],
+)
+def test_postgresql_vector_reads_as_the_grouped_literal(db, columns):
+    """One entry per occurrence, merged by PostgreSQL, is the same ``tsvector`` as the lexemes grouped in Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CAST(%s AS tsvector)::text, CAST(%s AS tsvector)::text",
+            [backends.PostgresBackend._vector(columns), _vector_grouped(columns)],
+        )
+        fast, grouped = cursor.fetchone()
+    assert fast == grouped
+
+
+@pytest.mark.parametrize("first_range", [1, 10_000])
+def test_rank_window_is_the_newest_matches_whatever_the_first_range(make_item, monkeypatch, first_range):
+    """PostgreSQL looks for the window in id ranges from the newest: any range size finds the same matches."""
+    monkeypatch.setattr(backends.PostgresBackend, "FIRST_RANGE", first_range)
+    monkeypatch.setattr(backends, "RANK_WINDOW", 4)
+    items = [make_item({"en": f"Inventory sheet {n}"}, description={"en": "archive" if n % 2 else ""}).pk for n in range(12)]
+    found = sorted(hit.group_id for hit in selectors.search("inventory", sources=("item",)).hits)
+    assert found == sorted(items[-4:])
+    found = sorted(hit.group_id for hit in selectors.search("inventory archive", sources=("item",)).hits if hit.matched_all)
+    assert found == sorted([pk for n, pk in enumerate(items) if n % 2][-4:])
+
+
+def test_bulk_indexing_makes_the_documents_one_item_at_a_time_makes(make_item):
+    """The rebuild looks up themes, speakers and captions per chunk of items; saving an item one at a time
+    reads them through the item: the same documents, in the same order."""
+    from tests.factories import ThemeFactory
+    from tests.library.conftest import VTT
+
+    themes = [ThemeFactory(slug="b-theme", order=2, name={"en": "Labels"}), ThemeFactory(slug="a-theme", order=2, name={"en": "Inclusion"})]
+    speakers = [PersonFactory(slug="z-speaker", name={"en": "Zara Speaker"}), PersonFactory(slug="a-speaker", name={"en": "Anna Speaker"})]
+    first = make_item({"en": "Recording", "ru": "Запись"}, kind=LibraryItem.Kind.RECORDING, themes=themes, speakers=speakers)
+    services.caption_upload(item=first, language="en", data=VTT)
+    services.caption_upload(item=first, language="ru", data=VTT)
+    make_item({"en": "Plain guide"}, themes=themes[:1])
+
+    def documents():
+        fields = ("source", "object_id", "group_id", "language", "script", "title", "text", "start_seconds")
+        return list(SearchDocument.objects.order_by("pk").values_list(*fields))
+
+    one_at_a_time = documents()
+    assert "Inclusion Labels" in one_at_a_time[0][6] and "Anna Speaker Zara Speaker" in one_at_a_time[0][6]
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # The rebuild goes through the items in their listing order: compared as sets, passages in order.
+    assert sorted(d for d in documents() if d[0] in ("item", "transcript")) == sorted(
+        d for d in one_at_a_time if d[0] in ("item", "transcript")
+    )
+
+
+def test_every_source_is_searched_without_a_filter(corpus):
+    everything = [(h.source, h.group_id) for h in selectors.search("exhibitions").hits]
+    assert everything == [(h.source, h.group_id) for h in selectors.search("exhibitions", sources=tuple(SearchDocument.Source.values)).hits]
+    assert titles("exhibitions", sources=("webinar",)) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend (runs in the PostgreSQL suite)")
+def test_postgresql_search_leaves_the_planner_settings_of_the_callers_transaction(corpus):
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert titles("exhibitions")
+        cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend (runs in the PostgreSQL suite)")
+def test_postgresql_bulk_indexing_merges_pending_gin_entries_and_refreshes_statistics(corpus):
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('library_search_pg_vector')")
+        assert cursor.fetchone()[0] == 0  # nothing left to merge
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'library_search_pg'")
+        assert cursor.fetchone()[0] > 0

@@ -369,7 +369,13 @@ def _resolve(hits: list[Hit]) -> None:
     item_ids = [h.group_id for h in hits if h.source in ("item", "transcript")]
     # A hit shows its own title and snippet: of its object it needs the address and the kind, so
     # the long translatable columns are not read (a page of hits is 20 objects, read at every search).
-    items = LibraryItem.objects.published().only("pk", "kind", "status").in_bulk(item_ids)
+    # Looked up by key alone and the status checked here: a condition on the status as well can
+    # lead the planner to intersect with the status index, reading every published item's entry.
+    items = {
+        pk: item
+        for pk, item in LibraryItem.objects.only("pk", "kind", "status").in_bulk(item_ids).items()
+        if item.status == LibraryItem.Status.PUBLISHED
+    }
     webinar_ids = [h.group_id for h in hits if h.source == "webinar"]
     webinars = webinar_public().select_related(None).select_related("series").only("pk", "slug", "series__slug").in_bulk(webinar_ids)
     people = Person.objects.only("pk", "slug").in_bulk([h.group_id for h in hits if h.source == "person"])

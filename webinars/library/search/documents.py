@@ -7,7 +7,7 @@ links to its moment and its snippet is what was said then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -51,10 +51,15 @@ def _document(source: str, object_id: int, group_id: int, language: str, title: 
     )
 
 
-def item_documents(item: LibraryItem) -> list[SearchDocument]:
-    """An item in each language of its title, description or text (themes and speakers named too)."""
-    themes = list(item.themes.all())
-    speakers = list(item.speakers.all())
+def item_documents(
+    item: LibraryItem, *, themes: Sequence[Any] | None = None, speakers: Sequence[Any] | None = None
+) -> list[SearchDocument]:
+    """An item in each language of its title, description or text (themes and speakers named too).
+
+    ``themes`` and ``speakers``, when given, are the item's (looked up in bulk by the indexer).
+    """
+    themes = list(item.themes.all()) if themes is None else themes
+    speakers = list(item.speakers.all()) if speakers is None else speakers
     documents = []
     for language in _languages(item.title, item.description, item.body):
         title = _text(item.title, language, item.original_language, fallback=True)

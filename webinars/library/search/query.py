@@ -13,7 +13,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import WORD_RE, all_forms, fold, query_forms, skeleton, text_script, words
+from ..models import SearchDocument
+from .analysis import WORD_RE, all_forms_table, fold, query_forms, skeleton, text_script, words
 from .backends import WordGroup, backend
 
 #: Words a query may leave out (they would make "every word must match" fail for no reason).
@@ -25,6 +26,7 @@ TYPO_MIN_LETTERS = 5
 CANDIDATES = 200
 SNIPPET_WORDS = 28
 MAX_QUERY_WORDS = 12
+ALL_SOURCES = frozenset(SearchDocument.Source.values)
 
 
 @dataclass
@@ -81,6 +83,9 @@ def ranked(parsed: ParsedQuery, *, sources: Sequence[str] = (), limit: int = CAN
     if not parsed.groups:
         return []
     engine = backend()
+    if set(sources) >= ALL_SOURCES:
+        # Every source: no filter (on SQLite the source is read from each matching row to test it).
+        sources = ()
     found = [(m, True) for m in engine.query(parsed.groups, script=parsed.script, sources=sources, limit=limit, any_word=False)]
     if len(found) < 20 and len(parsed.groups) > 1:
         complete = {m.document_id for m, _all in found}
@@ -102,24 +107,24 @@ def highlight(text: str, language: str, forms: set[str], *, limit_words: int | N
     if not matches:
         return mark_safe(escape(text[:200]))  # noqa: S308 -- escaped
 
-    def is_marked(index: int) -> bool:
-        return not forms.isdisjoint(all_forms(matches[index].group(), language))
-
+    forms_of = all_forms_table(language)
+    found = [match.group() for match in matches]
     start_word, end_word = 0, len(matches)
     if limit_words is not None and len(matches) > limit_words:
-        first = next((i for i in range(len(matches)) if is_marked(i)), 0)
+        first = next((i for i, word in enumerate(found) if not forms.isdisjoint(forms_of[word])), 0)
         start_word = max(0, first - limit_words // 3)
         end_word = min(len(matches), start_word + limit_words)
     begin = matches[start_word].start() if start_word else 0
     end = matches[end_word - 1].end() if end_word < len(matches) else len(text)
     out = ["…" if start_word else ""]
     position = begin
+    # Only marked words split the text: the rest is escaped in one piece (escaping is per character).
     for index in range(start_word, end_word):
-        match = matches[index]
-        out.append(escape(text[position : match.start()]))
-        word = escape(match.group())
-        out.append(f"<mark>{word}</mark>" if is_marked(index) else word)
-        position = match.end()
+        if not forms.isdisjoint(forms_of[found[index]]):
+            match = matches[index]
+            out.append(escape(text[position : match.start()]))
+            out.append(f"<mark>{escape(found[index])}</mark>")
+            position = match.end()
     out.append(escape(text[position:end]))
     if end < len(text):
         out.append("…")
