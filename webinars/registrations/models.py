@@ -132,6 +132,9 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["webinar", "status"], name="registration_webinar_status"),
+            # Lapsed holds (pending past expiry): the seat check of a full webinar probes this for
+            # one row instead of reading every pending registration under the seat lock.
+            models.Index(fields=["webinar", "expires_at"], condition=Q(status="pending"), name="registration_pending_expiry"),
             # Reach reports (reports app): breakdowns by country, institution type, gender and
             # language in one covering index scan; distinct people by normalised e-mail; erased rows.
             models.Index(fields=["country", "institution_type", "gender", "language", "status", "webinar"], name="registration_reach"),
