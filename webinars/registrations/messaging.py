@@ -13,8 +13,9 @@ their own kinds; this module knows nothing about them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -171,6 +172,18 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _when_shown(build: Callable[[], str]) -> Callable[[], str]:
+    """A link built the first time a template shows it (templates call what they are given):
+    most e-mails show one or two of the three links, and each costs a signature and a
+    ``reverse`` (the reminder bench sends 20,000)."""
+    return functools.cache(build)
+
+
+def link_text(value: str | Callable[[], str]) -> str:
+    """A rendering's link as text, for use outside a template."""
+    return value() if callable(value) else value
+
+
 def registration_rendering(message: OutgoingMessage) -> Rendering:
     """The context every registrant's e-mail has: links to manage, confirm and join, the webinar.
 
@@ -187,9 +200,11 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         "registration": registration,
         "booking": booking,
         "webinar": webinar,
-        "manage_url": _absolute(reverse("registrations:manage", args=[booking_manage_token(booking)])),
-        "confirm_url": _absolute(reverse("registrations:confirm", args=[booking_confirm_token(booking)])),
-        "join_url": _absolute(reverse("registrations:join", args=[registration_join_token(registration)])) if registration else "",
+        "manage_url": _when_shown(lambda: _absolute(reverse("registrations:manage", args=[booking_manage_token(booking)]))),
+        "confirm_url": _when_shown(lambda: _absolute(reverse("registrations:confirm", args=[booking_confirm_token(booking)]))),
+        "join_url": _when_shown(lambda: _absolute(reverse("registrations:join", args=[registration_join_token(registration)])))
+        if registration
+        else "",
         "webinar_url": _absolute(webinar.get_absolute_url()) if webinar else "",
         "series_url": _absolute(series.get_absolute_url()) if series else "",
         "registrations": registrations,
@@ -253,7 +268,7 @@ def _with_calendar(message: OutgoingMessage) -> Rendering:
             [registration.webinar],
             name=rendering.title,
             language=translation.get_language(),
-            description_extra=translation.gettext("Your join link: %s") % rendering.context["join_url"],
+            description_extra=translation.gettext("Your join link: %s") % link_text(rendering.context["join_url"]),
         )
         rendering.attachments.append(("webinar.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH"))
     return rendering
