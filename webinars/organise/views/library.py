@@ -196,6 +196,25 @@ class ItemDeleteView(_OneItem):
 # --- captions ------------------------------------------------------------------------------------
 
 
+def _take_kept_upload(request: HttpRequest, session_key: str, *, action: str, missing: str, declined: str) -> tuple[dict, bytes] | None:
+    """The second step of a previewed upload: take the kept file out of the session and the stash
+    (whatever the answer, it is not kept twice). Returns (what was kept, the bytes) when the
+    organiser confirmed ``action`` and the file is still there; otherwise says why and returns None."""
+    kept = request.session.pop(session_key, None)
+    if not kept:
+        messages.info(request, missing)
+        return None
+    data = stash.upload_read(kept["token"])
+    stash.upload_discard(kept["token"])
+    if request.POST.get("action") != action:
+        messages.info(request, declined)
+        return None
+    if data is None:
+        messages.error(request, _("The uploaded file is gone (it is kept for a day); upload it again."))
+        return None
+    return kept, data
+
+
 def _caption_key(item_id: int) -> str:
     return f"organise:library-caption:{item_id}"
 
@@ -258,19 +277,17 @@ class CaptionConfirmView(_OneItem):
         return self.render(request, kept=kept, replacing=replacing)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        kept = request.session.pop(_caption_key(self.item.pk), None)
         back = self.url("organise:series_library_captions", self.item.pk)
-        if not kept:
-            messages.info(request, _("Upload the caption file first."))
+        taken = _take_kept_upload(
+            request,
+            _caption_key(self.item.pk),
+            action="store",
+            missing=_("Upload the caption file first."),
+            declined=_("Nothing was stored."),
+        )
+        if taken is None:
             return HttpResponseRedirect(back)
-        data = stash.upload_read(kept["token"])
-        stash.upload_discard(kept["token"])
-        if request.POST.get("action") != "store":
-            messages.info(request, _("Nothing was stored."))
-            return HttpResponseRedirect(back)
-        if data is None:
-            messages.error(request, _("The uploaded file is gone (it is kept for a day); upload it again."))
-            return HttpResponseRedirect(back)
+        kept, data = taken
         try:
             caption = services.caption_upload(
                 item=self.item, language=kept["language"], data=data, filename=kept["file_name"], actor=request.user
@@ -376,19 +393,17 @@ class ImportConfirmView(LibrarySectionView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         assert self.series is not None
-        kept = request.session.pop(_import_key(self.series.pk), None)
         back = self.url("organise:series_library_import")
-        if not kept:
-            messages.info(request, _("Upload the CSV file first."))
+        taken = _take_kept_upload(
+            request,
+            _import_key(self.series.pk),
+            action="import",
+            missing=_("Upload the CSV file first."),
+            declined=_("Nothing was imported."),
+        )
+        if taken is None:
             return HttpResponseRedirect(back)
-        data = stash.upload_read(kept["token"])
-        stash.upload_discard(kept["token"])
-        if request.POST.get("action") != "import":
-            messages.info(request, _("Nothing was imported."))
-            return HttpResponseRedirect(back)
-        if data is None:
-            messages.error(request, _("The uploaded file is gone (it is kept for a day); upload it again."))
-            return HttpResponseRedirect(back)
+        kept, data = taken
         webinars = list(selectors.series_webinar_choices(self.series).filter(pk__in=kept["webinars"]))
         try:
             created = services.items_import(data=data, series=self.series, default_webinars=webinars, actor=request.user)
