@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from webinars.core.requestid import current_request_id
@@ -43,6 +44,9 @@ class NewMessage:
     context: dict = field(default_factory=dict)
 
 
+_INSERT_FIELDS = [field for field in OutgoingMessage._meta.concrete_fields if not field.primary_key]
+
+
 def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> OutgoingMessage:
     about_type = None
     if new.about is not None:
@@ -66,15 +70,17 @@ def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> Ou
 def message_queue(*, kind: str, message: NewMessage) -> OutgoingMessage | None:
     """Create the message for its key unless it exists; deliver after commit. Returns it, or None if it existed."""
     row = _row(kind, message, {})
-    # Keys are unique: an insert that conflicts means the message exists (one statement fewer
-    # than get_or_create's read first, on the registration's hot path).
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        if OutgoingMessage.objects.filter(key=row.key).exists():
-            return None
-        raise
+    # Keys are unique: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` both writes a new
+    # message and tells that the key was taken (no row back). On the registration's hot path
+    # this is two statements fewer than an insert in a savepoint (and three fewer than
+    # get_or_create), inside the seat lock.
+    returned = OutgoingMessage.objects._insert(  # type: ignore[attr-defined]  # the ORM's own insert, as Model.save uses it
+        [row], fields=_INSERT_FIELDS, returning_fields=[OutgoingMessage._meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not returned or returned[0] is None:  # no row back: the key was taken
+        return None
+    row.pk = returned[0][0]
+    row._state.adding, row._state.db = False, OutgoingMessage.objects.db
     delivery.enqueue_in_transaction([row.pk])
     return row
 

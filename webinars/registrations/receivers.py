@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from webinars.core import metrics
+from webinars.core.services import content_version_bump
 from webinars.core.signals import periodic_task, personal_data_purge
 from webinars.programme.signals import webinar_cancelled, webinar_postponed
 
 from . import services, signals
+from .models import RegistrationQuestion
 
 
 @receiver(periodic_task, dispatch_uid="registrations_expire")
@@ -45,3 +48,10 @@ def count_registration(sender, registration, action: str, to_status: str, **kwar
     """``mw_registrations_total{status}``: registrations stored (counted once committed)."""
     if action in ("registration.created", "registration.created_again"):
         transaction.on_commit(lambda: metrics.REGISTRATIONS.labels(status=to_status).inc())
+
+
+@receiver(post_save, sender=RegistrationQuestion, dispatch_uid="registrations_question_saved")
+@receiver(post_delete, sender=RegistrationQuestion, dispatch_uid="registrations_question_deleted")
+def question_changed(sender, **kwargs) -> None:
+    """The registration form is built from cached reads (``selectors.webinar_for_registering``)."""
+    content_version_bump()

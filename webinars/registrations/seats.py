@@ -11,11 +11,13 @@ a migration alters it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Field
 
-from webinars.programme.models import Webinar
+from webinars.programme.models import Series, Webinar
 
 from .models import Registration, SeatCount
 from .selectors import seat_holding_q
@@ -86,81 +88,159 @@ def ensure_seat_counting(using: str = "default") -> None:
             cursor.execute(statement)
 
 
-def _lapsed(webinar_id, now: dt.datetime) -> QuerySet[Registration]:
-    """Pending registrations whose hold ran out (the expiry job has not seen them yet). A pending
-    registration always has an expiry (a check constraint), so this is a range of an index."""
-    return Registration.objects.filter(webinar_id=webinar_id, status=Registration.Status.PENDING, expires_at__lte=now)
-
-
 # What the seat decision must read fresh, under the lock (the rest of the webinar and its
-# series is read before the transaction): a change of these by an organiser waits for the lock.
+# series is read before the transaction, possibly from the cache): a change of these by an
+# organiser waits for the lock (the series' are read as the locking statement began).
 _LOCKED_COLUMNS = ("status", "capacity", "registration_open", "starts_at", "ends_at")
+_LOCKED_SERIES_COLUMNS = ("is_published", "registration_open", "confirm_email", "pending_expiry_hours")
 
 
-def lock_webinars_for_seats(webinars: list[Webinar]) -> list[Webinar]:
-    """Lock the rows of ``webinars`` (already read, with their series) in id order and refresh
-    the columns a seat decision depends on; returns those still there, in id order.
+def _locked_fields() -> list[tuple[str, Field]]:
+    return [("", Webinar._meta.get_field(name)) for name in _LOCKED_COLUMNS] + [
+        ("series", Series._meta.get_field(name)) for name in _LOCKED_SERIES_COLUMNS
+    ]
 
-    One short statement instead of an ORM query with joins: registrations of one webinar wait
-    for each other here, so the time this lock is held is what limits a burst. On SQLite the
-    transaction's ``BEGIN IMMEDIATE`` already holds the database; the read is the same.
+
+@dataclass(frozen=True)
+class SeatState:
+    """A webinar's seats as read under its lock: the counter, and whether a pending hold ran out
+    (the expiry job has not seen it yet, so the counter still counts it)."""
+
+    held: int
+    lapsed: bool
+
+
+def lock_webinars_for_seats(webinars: list[Webinar], *, now: dt.datetime) -> tuple[list[Webinar], dict[int, SeatState]]:
+    """Lock the rows of ``webinars`` (already read, with their series) in id order, refresh the
+    columns a seat decision depends on and read their seats; returns those still there, in id
+    order, and their ``SeatState`` by id.
+
+    Registrations of one webinar wait for each other here, so the time this lock is held is
+    what limits a burst: on PostgreSQL the lock and the seat reads are one round trip (three
+    statements in one simple query; each statement after the lock reads a fresh snapshot,
+    whereas a subquery of a ``FOR UPDATE`` that waited would not). On SQLite the transaction's
+    ``BEGIN IMMEDIATE`` already holds the database; the reads are the same.
     """
     if not webinars:
-        return []
+        return [], {}
     connection = connections[Webinar.objects.db]
-    q = connection.ops.quote_name
-    columns = ", ".join(q(Webinar._meta.get_field(name).column) for name in _LOCKED_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(webinars))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    # Only quoted names are formatted in; the ids are parameters.
-    sql = f"SELECT {q('id')}, {columns} FROM {q(Webinar._meta.db_table)} WHERE {q('id')} IN ({placeholders}) ORDER BY {q('id')}{lock}"  # noqa: S608
-    fields = [Webinar._meta.get_field(name) for name in _LOCKED_COLUMNS]
-    columns_as_read = [field.get_col(Webinar._meta.db_table) for field in fields]
+    ids = [w.pk for w in sorted(webinars, key=lambda w: w.pk)]
+    fields = _locked_fields()
+    columns_as_read = [field.get_col(field.model._meta.db_table) for _owner, field in fields]
     converters = [
         connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-        for field, col in zip(fields, columns_as_read, strict=True)
+        for (_owner, field), col in zip(fields, columns_as_read, strict=True)
     ]
+    statements = [
+        (_sql(connection.vendor, "lock", len(ids)), ids),
+        (_sql(connection.vendor, "held_many", len(ids)), ids),
+        (
+            _sql(connection.vendor, "lapsed_many", len(ids)),
+            [*ids, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)],
+        ),
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("; ".join(sql for sql, _params in statements), [p for _sql_text, params in statements for p in params])
+            rows, held_rows, lapsed_rows = cursor.fetchall(), _next_rows(cursor), _next_rows(cursor)
+        else:
+            rows, held_rows, lapsed_rows = [_rows(cursor, sql, params) for sql, params in statements]
     by_id = {w.pk: w for w in webinars}
     locked: list[Webinar] = []
+    for row_id, *values in rows:
+        webinar = by_id[row_id]
+        for (owner, field), col, value, field_converters in zip(fields, columns_as_read, values, converters, strict=True):
+            for converter in field_converters:
+                value = converter(value, col, connection)
+            setattr(webinar.series if owner else webinar, field.attname, value)
+        locked.append(webinar)
+    held = dict(held_rows)
+    lapsed = {row[0] for row in lapsed_rows}
+    return locked, {w.pk: SeatState(held=int(held.get(w.pk, 0)), lapsed=w.pk in lapsed) for w in locked}
+
+
+def _rows(cursor, sql: str, params: list) -> list[tuple]:
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def _next_rows(cursor) -> list[tuple]:
+    if not cursor.nextset():
+        raise RuntimeError("a statement of the seat lock returned no result")
+    return cursor.fetchall()
+
+
+@functools.cache
+def _sql(vendor: str, name: str, count: int = 0) -> str:
+    """The hot path's small reads, written once per database vendor and number of webinars (the
+    ORM would compile each query again on every request, inside the lock). Only quoted names
+    are formatted in; the values are parameters."""
+    connection = connections[Registration.objects.db]
+    q = connection.ops.quote_name
+    registrations, seats = q(Registration._meta.db_table), q(SeatCount._meta.db_table)
+    webinar_table, series_table = q(Webinar._meta.db_table), q(Series._meta.db_table)
+    placeholders = ", ".join(["%s"] * count)
+    if name == "lock":
+        columns = ", ".join(f"{series_table if owner else webinar_table}.{q(field.column)}" for owner, field in _locked_fields())
+        lock = f" FOR UPDATE OF {webinar_table}" if connection.features.has_select_for_update_of else ""
+        return (
+            f"SELECT {webinar_table}.{q('id')}, {columns} FROM {webinar_table} "  # noqa: S608
+            f"INNER JOIN {series_table} ON {series_table}.{q('id')} = {webinar_table}.{q('series_id')} "
+            f"WHERE {webinar_table}.{q('id')} IN ({placeholders}) ORDER BY {webinar_table}.{q('id')}{lock}"
+        )
+    if name == "held_many":
+        return f"SELECT {q('webinar_id')}, {q('held')} FROM {seats} WHERE {q('webinar_id')} IN ({placeholders})"  # noqa: S608
+    if name == "held":
+        return f"SELECT {q('held')} FROM {seats} WHERE {q('webinar_id')} = %s"  # noqa: S608
+    if name in ("lapsed", "lapsed_many"):
+        # Ranges of the partial index of pending expiries (``registration_pending_expiry``).
+        where = f"{q('webinar_id')} = %s" if name == "lapsed" else f"{q('webinar_id')} IN ({placeholders})"
+        return (
+            f"SELECT DISTINCT {q('webinar_id')} FROM {registrations} WHERE {where} AND {q('status')} = %s "  # noqa: S608
+            f"AND {q('expires_at')} <= %s"
+        )
+    if name == "address_known":
+        return f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s LIMIT 1"  # noqa: S608
+    raise ValueError(name)
+
+
+def _fetch_one(name: str, params: list, count: int = 0) -> tuple | None:
+    connection = connections[Registration.objects.db]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [w.pk for w in sorted(webinars, key=lambda w: w.pk)])
-        for row_id, *values in cursor.fetchall():
-            webinar = by_id[row_id]
-            for field, col, value, field_converters in zip(fields, columns_as_read, values, converters, strict=True):
-                for converter in field_converters:
-                    value = converter(value, col, connection)
-                setattr(webinar, field.attname, value)
-            locked.append(webinar)
-    return locked
-
-
-_HELD_SQL: dict[str, str] = {}
+        cursor.execute(_sql(connection.vendor, name, count), params)
+        return cursor.fetchone()
 
 
 def _held(webinar_id: int) -> int:
-    connection = connections[SeatCount.objects.db]
-    sql = _HELD_SQL.get(connection.vendor)
-    if sql is None:
-        q = connection.ops.quote_name
-        sql = _HELD_SQL[connection.vendor] = f"SELECT {q('held')} FROM {q(SeatCount._meta.db_table)} WHERE {q('webinar_id')} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [webinar_id])
-        row = cursor.fetchone()
+    row = _fetch_one("held", [webinar_id])
     return int(row[0]) if row else 0
 
 
-def seat_is_free(webinar: Webinar, *, now: dt.datetime) -> bool:
+def _any_lapsed(webinar_id: int, now: dt.datetime) -> bool:
+    connection = connections[Registration.objects.db]
+    return _fetch_one("lapsed", [webinar_id, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]) is not None
+
+
+def address_registered(webinar_ids: list[int], email: str) -> bool:
+    """Whether ``email`` has a registration (of any status) for one of ``webinar_ids``: one
+    probe of the unique index, so that a first-time registrant (the common case) costs no more."""
+    return _fetch_one("address_known", [*webinar_ids, email], len(webinar_ids)) is not None
+
+
+def seat_is_free(webinar: Webinar, *, now: dt.datetime, state: SeatState | None = None) -> bool:
     """Whether ``webinar`` has a free seat now. The caller holds the webinar's lock.
 
-    Reads the counter after the lock (one indexed row; on PostgreSQL a ``FOR UPDATE`` that
-    waited re-reads the locked row but not a subquery in it, so the count cannot ride along).
+    ``state``: the seats as ``lock_webinars_for_seats`` read them with the lock; otherwise the
+    counter is read now (one indexed row).
     """
     if webinar.capacity is None:
         return True
-    if _held(webinar.pk) < webinar.capacity:
+    held = state.held if state is not None else _held(webinar.pk)
+    if held < webinar.capacity:
         return True
     # Full by the counter, which also counts pending registrations whose hold ran out before
     # the expiry job saw them: count exactly only then.
-    if _lapsed(webinar.pk, now).exists():
+    lapsed = state.lapsed if state is not None else _any_lapsed(webinar.pk, now)
+    if lapsed:
         return Registration.objects.filter(seat_holding_q(now), webinar_id=webinar.pk).count() < webinar.capacity
     return False

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from webinars.audit.selectors import log_entries_for_objects
 from webinars.core import links
+from webinars.core.caching import content_cached
 from webinars.programme.models import Webinar
 
 from . import joining
@@ -37,10 +38,21 @@ def webinars_for_registering(webinar_ids: Iterable[int], *, public_only: bool = 
 
 
 def webinar_for_registering(webinar_id: int) -> Webinar | None:
-    """A public webinar with what its registration form and ``services.registration_create``
-    read (passed on to it as ``webinar=``, so it is read once), or None."""
-    found = webinars_for_registering([webinar_id], public_only=True)
-    return found[0] if found else None
+    """A public webinar with what its registration form (the series' questions included) and
+    ``services.registration_create`` read (passed on to it as ``webinar=``, so it is read
+    once), or None.
+
+    Kept under the content version (an edit of the webinar, its series or a question retires
+    it): a burst of registrations then reads no programme row before the seat lock, and what
+    the seat decision depends on is read fresh under it (``seats.lock_webinars_for_seats``).
+    """
+    return content_cached("registering", webinar_id, load=lambda: _webinar_for_registering(webinar_id))  # type: ignore[return-value]
+
+
+def _webinar_for_registering(webinar_id: int) -> Webinar | None:
+    webinars = Webinar.objects.public().select_related("series").only(*REGISTERING_READS).filter(pk=webinar_id)
+    webinar = webinars.prefetch_related("series__registration_questions").first()
+    return webinar
 
 
 def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:

@@ -33,7 +33,7 @@ from webinars.programme.selectors import webinars_past_retention
 
 from . import joining, messaging, signals
 from .models import Booking, Registration
-from .seats import lock_webinars_for_seats, seat_is_free
+from .seats import SeatState, address_registered, lock_webinars_for_seats, seat_is_free
 from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q, webinars_for_registering  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
@@ -80,9 +80,9 @@ def _lock_webinars(ids: Iterable[int]) -> list[Webinar]:
     return list(Webinar.objects.select_for_update(of=("self",)).select_related("series").filter(pk__in=list(ids)).order_by("pk"))
 
 
-def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime) -> str:
+def _status_for_new_seat(webinar: Webinar, *, verified: bool, now: dt.datetime, seats: SeatState | None = None) -> str:
     needs_confirmation = webinar.series.confirm_email and not verified
-    if not seat_is_free(webinar, now=now):
+    if not seat_is_free(webinar, now=now, state=seats):
         return Status.WAITLISTED
     return Status.PENDING if needs_confirmation else Status.CONFIRMED
 
@@ -140,6 +140,8 @@ def booking_create_for_series(*, series: Series, data: dict, source: str = "web"
 
 
 def _existing_registrations(webinars: list[Webinar], email: str) -> dict[int, Registration]:
+    if not address_registered([w.pk for w in webinars], email):
+        return {}
     return {r.webinar_id: r for r in Registration.objects.filter(webinar__in=webinars, email=email)}
 
 
@@ -177,7 +179,7 @@ def _register_locked(*, webinars, existing, series, data, email, source, now, ma
         # A first registration of this address (the common case): its booking is written
         # before the lock, which only the seat decision and the registration need.
         booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
-    webinars = lock_webinars_for_seats(webinars)
+    webinars, seats = lock_webinars_for_seats(webinars, now=now)
     if not webinars:
         raise Webinar.DoesNotExist
     if series is None:
@@ -223,7 +225,7 @@ def _register_locked(*, webinars, existing, series, data, email, source, now, ma
         registration.answers = data.get("answers") or {}
         registration.consent_privacy_at = now
         registration.cancelled_at = None
-        _apply_status(registration, _status_for_new_seat(webinar, verified=verified, now=now), now=now)
+        _apply_status(registration, _status_for_new_seat(webinar, verified=verified, now=now, seats=seats[webinar.pk]), now=now)
         if verified and registration.email_verified_at is None:
             registration.email_verified_at = now
         registration.save()
