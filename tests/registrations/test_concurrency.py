@@ -51,9 +51,16 @@ def test_never_oversells_and_keeps_waitlist_order(db):
     stored = Registration.objects.filter(webinar=webinar)
     assert stored.count() == ATTEMPTS  # nobody lost, nobody twice
     assert stored.filter(status="confirmed").count() == CAPACITY
-    # Waiting list order is the order of the stored rows (first come, first served).
-    waiting = list(stored.filter(status="waitlisted").order_by("created_at", "id").values_list("id", flat=True))
-    assert waiting == sorted(waiting)
+    # First come, first served: everyone seated was decided (and stored) before anyone waiting.
+    seated = stored.filter(status="confirmed")
+    waiting_rows = stored.filter(status="waitlisted")
+    assert max(seated.values_list("id", flat=True)) < min(waiting_rows.values_list("id", flat=True))
+    assert max(seated.values_list("created_at", flat=True)) <= min(waiting_rows.values_list("created_at", flat=True))
+    if not connection.features.has_select_for_update:
+        # One writer at a time (SQLite): the waiting list is also in the order rows were stored.
+        # On PostgreSQL registrants of a full webinar join it side by side (a share lock).
+        waiting = list(waiting_rows.order_by("created_at", "id").values_list("id", flat=True))
+        assert waiting == sorted(waiting)
 
 
 def test_same_email_racing_makes_one_row(db):
@@ -90,3 +97,37 @@ def test_cancellations_racing_with_registrations_keep_capacity(db):
     assert Registration.objects.filter(webinar=webinar, status="confirmed").count() == 5
     # 15 registered, 3 cancelled, 5 seated: the other 7 wait.
     assert Registration.objects.filter(webinar=webinar, status="waitlisted").count() == 15 - 3 - 5
+
+
+def test_a_full_webinar_waitlists_side_by_side_and_a_freed_seat_is_still_taken(db):
+    """Past the last seat, registrations race under a share lock; cancellations racing with them
+    (exclusive lock) promote from a waiting list that includes every committed registrant."""
+    webinar = WebinarFactory(capacity=3, starts_at=timezone.now() + timezone.timedelta(days=2))
+    webinar.series.confirm_email = False
+    webinar.series.save()
+    seated = [services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"s{i}@example.org")) for i in range(3)]
+
+    def cancel(result) -> None:
+        close_old_connections()
+        try:
+            services.registration_cancel(registration=result.registrations[0])
+        finally:
+            connection.close()
+
+    statuses = []
+
+    def register(i: int) -> None:
+        close_old_connections()
+        try:
+            statuses.append(services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"w{i}@example.org")).status)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        jobs = [pool.submit(register, i) for i in range(12)] + [pool.submit(cancel, r) for r in seated[:2]]
+        for job in jobs:
+            job.result()
+    stored = Registration.objects.filter(webinar=webinar)
+    assert stored.filter(status="confirmed").count() == 3  # the two freed seats went to waiting registrants
+    assert stored.filter(status="waitlisted").count() == 15 - 2 - 3
+    assert stored.count() == 15

@@ -110,7 +110,9 @@ class SeatState:
     lapsed: bool
 
 
-def lock_webinars_for_seats(webinars: list[Webinar], *, now: dt.datetime) -> tuple[list[Webinar], dict[int, SeatState]]:
+def lock_webinars_for_seats(
+    webinars: list[Webinar], *, now: dt.datetime, shared: bool = False
+) -> tuple[list[Webinar], dict[int, SeatState]]:
     """Lock the rows of ``webinars`` (already read, with their series) in id order, refresh the
     columns a seat decision depends on and read their seats; returns those still there, in id
     order, and their ``SeatState`` by id.
@@ -120,6 +122,9 @@ def lock_webinars_for_seats(webinars: list[Webinar], *, now: dt.datetime) -> tup
     statements in one simple query; each statement after the lock reads a fresh snapshot,
     whereas a subquery of a ``FOR UPDATE`` that waited would not). On SQLite the transaction's
     ``BEGIN IMMEDIATE`` already holds the database; the reads are the same.
+
+    ``shared``: a share lock (PostgreSQL), for a decision that takes no limited seat (see
+    ``needs_exclusive_lock``); the caller raises ``SeatsChanged`` if the seats say otherwise.
     """
     if not webinars:
         return [], {}
@@ -132,7 +137,7 @@ def lock_webinars_for_seats(webinars: list[Webinar], *, now: dt.datetime) -> tup
         for (_owner, field), col in zip(fields, columns_as_read, strict=True)
     ]
     statements = [
-        (_sql(connection.vendor, "lock", len(ids)), ids),
+        (_sql(connection.vendor, "lock_shared" if shared else "lock", len(ids)), ids),
         (_sql(connection.vendor, "held_many", len(ids)), ids),
         (
             _sql(connection.vendor, "lapsed_many", len(ids)),
@@ -180,9 +185,10 @@ def _sql(vendor: str, name: str, count: int = 0) -> str:
     registrations, seats = q(Registration._meta.db_table), q(SeatCount._meta.db_table)
     webinar_table, series_table = q(Webinar._meta.db_table), q(Series._meta.db_table)
     placeholders = ", ".join(["%s"] * count)
-    if name == "lock":
+    if name in ("lock", "lock_shared"):
         columns = ", ".join(f"{series_table if owner else webinar_table}.{q(field.column)}" for owner, field in _locked_fields())
-        lock = f" FOR UPDATE OF {webinar_table}" if connection.features.has_select_for_update_of else ""
+        strength = "SHARE" if name == "lock_shared" else "UPDATE"
+        lock = f" FOR {strength} OF {webinar_table}" if connection.features.has_select_for_update_of else ""
         return (
             f"SELECT {webinar_table}.{q('id')}, {columns} FROM {webinar_table} "  # noqa: S608
             f"INNER JOIN {series_table} ON {series_table}.{q('id')} = {webinar_table}.{q('series_id')} "
@@ -199,8 +205,14 @@ def _sql(vendor: str, name: str, count: int = 0) -> str:
             f"SELECT DISTINCT {q('webinar_id')} FROM {registrations} WHERE {where} AND {q('status')} = %s "  # noqa: S608
             f"AND {q('expires_at')} <= %s"
         )
-    if name == "address_known":
-        return f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s LIMIT 1"  # noqa: S608
+    if name == "outlook":
+        known = f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s"  # noqa: S608
+        seat_to_take = (
+            f"SELECT 1 FROM {webinar_table} LEFT JOIN {seats} ON {seats}.{q('webinar_id')} = {webinar_table}.{q('id')} "  # noqa: S608
+            f"WHERE {webinar_table}.{q('id')} IN ({placeholders}) AND {webinar_table}.{q('capacity')} IS NOT NULL "
+            f"AND COALESCE({seats}.{q('held')}, 0) < {webinar_table}.{q('capacity')}"
+        )
+        return f"SELECT EXISTS ({known}), EXISTS ({seat_to_take})"
     raise ValueError(name)
 
 
@@ -221,10 +233,36 @@ def _any_lapsed(webinar_id: int, now: dt.datetime) -> bool:
     return _fetch_one("lapsed", [webinar_id, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]) is not None
 
 
-def address_registered(webinar_ids: list[int], email: str) -> bool:
-    """Whether ``email`` has a registration (of any status) for one of ``webinar_ids``: one
-    probe of the unique index, so that a first-time registrant (the common case) costs no more."""
-    return _fetch_one("address_known", [*webinar_ids, email], len(webinar_ids)) is not None
+@dataclass(frozen=True)
+class Outlook:
+    """What registering ``email`` will meet, as read before the transaction (not locked)."""
+
+    address_known: bool  # the address has a registration (any status) for one of the webinars
+    seat_to_take: bool  # one of the webinars has a limited seat free (by the counter)
+
+
+def registering_outlook(webinar_ids: list[int], email: str) -> Outlook:
+    """One statement before the transaction: whether the address is new (the common case:
+    nothing of it to read again under the lock) and whether a limited seat is free (only then
+    must the decision exclude other registrations; see ``needs_exclusive_lock``)."""
+    row = _fetch_one("outlook", [*webinar_ids, email, *webinar_ids], len(webinar_ids))
+    assert row is not None  # noqa: S101 -- a SELECT of two EXISTS always has a row
+    return Outlook(address_known=bool(row[0]), seat_to_take=bool(row[1]))
+
+
+class SeatsChanged(Exception):
+    """Under a share lock, the seats turned out to need the exclusive lock (a seat was freed)."""
+
+
+def needs_exclusive_lock(webinar: Webinar, state: SeatState) -> bool:
+    """Whether deciding ``webinar``'s seat must exclude other registrations of it: only when a
+    limited seat is to be taken. A full webinar's registrant goes on the waiting list, and an
+    unlimited one's takes a seat, under a share lock that registrations hold together; what
+    frees seats or changes the capacity (cancelling, expiry, the organiser) takes the
+    exclusive lock, so it waits for them, and they for it."""
+    if webinar.capacity is None:
+        return False
+    return state.held < webinar.capacity or state.lapsed
 
 
 def seat_is_free(webinar: Webinar, *, now: dt.datetime, state: SeatState | None = None) -> bool:

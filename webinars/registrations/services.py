@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,7 +33,7 @@ from webinars.programme.selectors import webinars_past_retention
 
 from . import joining, messaging, signals
 from .models import Booking, Registration
-from .seats import SeatState, address_registered, lock_webinars_for_seats, seat_is_free
+from .seats import SeatsChanged, SeatState, lock_webinars_for_seats, needs_exclusive_lock, registering_outlook, seat_is_free
 from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q, webinars_for_registering  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
@@ -140,8 +140,6 @@ def booking_create_for_series(*, series: Series, data: dict, source: str = "web"
 
 
 def _existing_registrations(webinars: list[Webinar], email: str) -> dict[int, Registration]:
-    if not address_registered([w.pk for w in webinars], email):
-        return {}
     return {r.webinar_id: r for r in Registration.objects.filter(webinar__in=webinars, email=email)}
 
 
@@ -151,37 +149,51 @@ def _register(
     """Register outside-in: what needs no lock is read before the transaction (the webinars and
     their series, the address's earlier registrations, the e-mail allowance), so the part that
     registrations of one webinar wait for holds only the seat decision and its writes
-    (``seats.lock_webinars_for_seats`` re-reads, under the lock, what that decision depends on)."""
+    (``seats.lock_webinars_for_seats`` re-reads, under the lock, what that decision depends on).
+
+    Only taking a limited seat excludes other registrations of the webinar; once it is full
+    (most of a burst), registrants join the waiting list side by side under a share lock
+    (PostgreSQL; SQLite has one writer at a time anyway).
+    """
     email = data["email"].strip().lower()
     webinars = [webinar] if webinar is not None and [webinar.pk] == webinar_ids else webinars_for_registering(webinar_ids)
     if not webinars:
         raise Webinar.DoesNotExist
-    existing = _existing_registrations(webinars, email)
+    outlook = registering_outlook([w.pk for w in webinars], email)
+    existing = _existing_registrations(webinars, email) if outlook.address_known else {}
     # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
     # whoever sends them and from wherever (the answer is the same either way).
     may_mail = not over_limit("mail-to", email, limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
     arguments = {"series": series, "data": data, "email": email, "source": source, "now": now, "may_mail": may_mail}
+    shared = not outlook.seat_to_take and connection.features.has_select_for_update
+    raced = False
     with hot_write_lock():
-        try:
-            with transaction.atomic():
-                return _register_locked(webinars=webinars, existing=existing, **arguments)
-        except IntegrityError:
-            # Another request for the same e-mail won the race between our read and insert;
-            # the unique constraint kept one row. Answer like that first request did.
-            with transaction.atomic():
-                return _register_locked(webinars=webinars, existing=_existing_registrations(webinars, email), **arguments)
+        while True:
+            try:
+                with transaction.atomic():
+                    return _register_locked(webinars=webinars, existing=existing, shared=shared, **arguments)
+            except SeatsChanged:
+                shared = False  # a seat was freed since the outlook: decide again under the exclusive lock
+            except IntegrityError:
+                if raced:
+                    raise
+                # Another request for the same e-mail won the race between our read and insert;
+                # the unique constraint kept one row. Answer like that first request did.
+                raced, existing = True, _existing_registrations(webinars, email)
 
 
-def _register_locked(*, webinars, existing, series, data, email, source, now, may_mail) -> RegistrationResult:
+def _register_locked(*, webinars, existing, shared, series, data, email, source, now, may_mail) -> RegistrationResult:
     webinar_ids = [w.pk for w in webinars]
     booking = None
     if not existing:
         # A first registration of this address (the common case): its booking is written
         # before the lock, which only the seat decision and the registration need.
         booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
-    webinars, seats = lock_webinars_for_seats(webinars, now=now)
+    webinars, seats = lock_webinars_for_seats(webinars, now=now, shared=shared)
     if not webinars:
         raise Webinar.DoesNotExist
+    if shared and any(needs_exclusive_lock(w, seats[w.pk]) for w in webinars):
+        raise SeatsChanged
     if series is None:
         reason = registration_closed_reason(webinars[0], now=now)
         if reason:
