@@ -105,3 +105,27 @@ def test_concurrent_hits_are_all_counted(settings):
         thread.join()
     assert not errors
     assert RateCounter.objects.get().count == 40
+
+
+@pytest.mark.django_db
+def test_a_pending_hit_counts_with_the_callers_statements_in_the_same_window(frozen_time, settings):
+    from webinars.core.db import fetch_together
+
+    settings.REDIS_URL = ""
+    ratelimit.over_limit("mail", "a@example.org", limit=2, window_seconds=60)
+    hit = ratelimit.pending_hit("mail", "a@example.org", limit=2, window_seconds=60)
+    assert hit is not None
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_together([("SELECT 1", []), (hit.sql, hit.params)])
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)  # one round trip on PostgreSQL
+    assert rows[0] == [(1,)]
+    assert not hit.is_over(rows[1])  # the second hit of two allowed
+    assert ratelimit.over_limit("mail", "a@example.org", limit=2, window_seconds=60)  # the same counter: a third is over
+    assert RateCounter.objects.get().count == 3
+
+
+def test_no_pending_hit_without_a_limit_or_with_redis(settings):
+    settings.REDIS_URL = ""
+    assert ratelimit.pending_hit("mail", "a@example.org", limit=0, window_seconds=60) is None
+    settings.REDIS_URL = "redis://unused"
+    assert ratelimit.pending_hit("mail", "a@example.org", limit=5, window_seconds=60) is None

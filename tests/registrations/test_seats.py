@@ -12,12 +12,13 @@ from tests.registrations.conftest import registration_data
 from webinars.registrations import services
 from webinars.registrations.models import Registration, SeatCount
 from webinars.registrations.seats import (
-    Outlook,
     SeatState,
     ensure_seat_counting,
+    forget_seat_hints,
     lock_webinars_for_seats,
     needs_exclusive_lock,
-    registering_outlook,
+    probably_no_seat_to_take,
+    remember_seats,
     seat_is_free,
 )
 
@@ -86,17 +87,18 @@ def test_the_seat_check_reads_one_counter_and_counts_only_when_full_with_lapsed_
         assert seat_is_free(webinar, now=now)
 
 
-def test_the_outlook_tells_a_new_address_and_whether_a_limited_seat_is_free():
-    webinar, unlimited = WebinarFactory(capacity=1), WebinarFactory(capacity=None)
-    outlook = registering_outlook([webinar.pk], "new@example.org")
-    assert (outlook.address_known, outlook.seat_to_take) == (False, True)
-    RegistrationFactory(webinar=webinar, email="known@example.org", status=S.CONFIRMED)
-    outlook = registering_outlook([webinar.pk], "known@example.org")
-    assert (outlook.address_known, outlook.seat_to_take) == (True, False)  # the one seat is taken
-    assert registering_outlook([unlimited.pk], "known@example.org").seat_to_take is False  # nothing limited to take
-    assert registering_outlook([unlimited.pk, webinar.pk], "known@example.org").address_known is True
-    RegistrationFactory(webinar=webinar, status=S.CANCELLED)
-    assert registering_outlook([webinar.pk], "x@example.org").seat_to_take is False
+def test_each_process_remembers_which_webinars_it_saw_full():
+    webinar, unlimited = WebinarFactory(capacity=2), WebinarFactory(capacity=None)
+    forget_seat_hints()
+    assert not probably_no_seat_to_take([webinar.pk])  # nothing known: ask for the exclusive lock
+    remember_seats(webinar, SeatState(held=0, lapsed=False), taken=1)
+    assert not probably_no_seat_to_take([webinar.pk])  # one seat left
+    remember_seats(webinar, SeatState(held=1, lapsed=False), taken=1)
+    assert probably_no_seat_to_take([webinar.pk])  # the last seat went
+    remember_seats(unlimited, SeatState(held=7, lapsed=False), taken=1)
+    assert probably_no_seat_to_take([webinar.pk, unlimited.pk])
+    remember_seats(webinar, SeatState(held=2, lapsed=True), taken=0)  # a hold ran out: a seat may be free
+    assert not probably_no_seat_to_take([webinar.pk, unlimited.pk])
 
 
 def test_only_taking_a_limited_seat_needs_the_exclusive_lock():
@@ -108,19 +110,22 @@ def test_only_taking_a_limited_seat_needs_the_exclusive_lock():
     assert not needs_exclusive_lock(webinar, SeatState(held=500, lapsed=False))
 
 
-def test_the_lock_reads_the_seats_in_one_round_trip_on_postgresql(django_assert_num_queries):
+def test_the_lock_reads_seats_address_and_extra_statements_in_one_round_trip_on_postgresql(django_assert_num_queries):
     webinar = WebinarFactory(capacity=2)
     now = timezone.now()
-    RegistrationFactory(webinar=webinar, status=S.CONFIRMED)
+    RegistrationFactory(webinar=webinar, status=S.CONFIRMED, email="known@example.org")
     RegistrationFactory(webinar=webinar, status=S.PENDING, expires_at=now - dt.timedelta(minutes=1))
     other = WebinarFactory(capacity=None)
     webinar.capacity = other.capacity = 99  # stale values in memory: the lock reads them again
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
-        locked, seats = lock_webinars_for_seats([other, webinar], now=now)
-    assert [w.pk for w in locked] == sorted([webinar.pk, other.pk])
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
+        locked = lock_webinars_for_seats([other, webinar], now=now, email="known@example.org", extra=[("SELECT %s + 1", [41])])
+    assert [w.pk for w in locked.webinars] == sorted([webinar.pk, other.pk])
     assert (webinar.capacity, other.capacity) == (2, None)
-    assert seats[webinar.pk] == SeatState(held=2, lapsed=True)
-    assert seats[other.pk] == SeatState(held=0, lapsed=False)
+    assert locked.seats[webinar.pk] == SeatState(held=2, lapsed=True)
+    assert locked.seats[other.pk] == SeatState(held=0, lapsed=False)
+    assert locked.address_known
+    assert locked.extra == [[(42,)]]
+    assert not lock_webinars_for_seats([other], now=now, email="known@example.org").address_known
 
 
 def _lock_statements(queries) -> list[str]:
@@ -128,28 +133,31 @@ def _lock_statements(queries) -> list[str]:
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite has no row locks (one writer at a time)")
-def test_a_full_webinar_is_joined_under_a_share_lock_and_a_free_seat_under_the_exclusive_one():
+def test_a_full_webinar_is_joined_under_a_share_lock_and_a_free_seat_under_the_exclusive_one(settings):
+    settings.REDIS_URL = ""  # the e-mail allowance is counted in the database: in the lock's round trip
     webinar = WebinarFactory(capacity=1)
+    forget_seat_hints()
     with CaptureQueriesContext(connection) as first:
         services.registration_create(webinar_id=webinar.pk, data=registration_data(email="a@example.org"))
-    assert [" FOR UPDATE OF" in sql for sql in _lock_statements(first.captured_queries)] == [True]
+    [lock] = _lock_statements(first.captured_queries)
+    assert " FOR UPDATE OF" in lock and "core_ratecounter" in lock
+    assert not [q for q in first.captured_queries if "core_ratecounter" in q["sql"] and q["sql"] != lock]
     with CaptureQueriesContext(connection) as second:
         result = services.registration_create(webinar_id=webinar.pk, data=registration_data(email="b@example.org"))
     assert result.status == S.WAITLISTED
     assert [" FOR SHARE OF" in sql for sql in _lock_statements(second.captured_queries)] == [True]
 
 
-def test_a_seat_freed_after_the_outlook_is_taken_under_the_exclusive_lock(monkeypatch):
+def test_a_seat_freed_after_the_process_saw_the_webinar_full_is_taken_under_the_exclusive_lock():
     webinar = WebinarFactory(capacity=1)
     webinar.series.confirm_email = False
     webinar.series.save()
-    taken = RegistrationFactory(webinar=webinar, status=S.CONFIRMED)
-    full_when_read = registering_outlook([webinar.pk], "late@example.org")
-    assert full_when_read == Outlook(address_known=False, seat_to_take=False)
-    monkeypatch.setattr(services, "registering_outlook", lambda ids, email: full_when_read)
-    Registration.objects.filter(pk=taken.pk).update(status=S.CANCELLED)  # the seat is freed after the outlook said full
+    taken = services.registration_create(webinar_id=webinar.pk, data=registration_data(email="first@example.org"))
+    assert probably_no_seat_to_take([webinar.pk])
+    Registration.objects.filter(pk=taken.registrations[0].pk).update(status=S.CANCELLED)  # freed behind this process's back
     with CaptureQueriesContext(connection) as queries:
         result = services.registration_create(webinar_id=webinar.pk, data=registration_data(email="late@example.org"))
     assert result.status == S.CONFIRMED
     if connection.vendor == "postgresql":  # tried under the share lock, found a seat, decided again
         assert [" FOR SHARE OF" in sql for sql in _lock_statements(queries.captured_queries)] == [True, False]
+    assert probably_no_seat_to_take([webinar.pk])  # it took the last seat

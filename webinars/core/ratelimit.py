@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -50,16 +51,19 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
+def _window_key(scope: str, identity: str, window_seconds: int) -> tuple[str, float]:
+    now = time.time()
+    digest = hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
+    return f"rl:{scope}:{int(now // window_seconds)}:{digest}", now + window_seconds + 5
+
+
 def over_limit(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
     """Count one hit for ``identity`` in ``scope``; True once it exceeds ``limit`` in the window."""
     if limit <= 0:
         return False
-    now = time.time()
-    window = int(now // window_seconds)
-    digest = hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
-    key = f"rl:{scope}:{window}:{digest}"
+    key, expires = _window_key(scope, identity, window_seconds)
     if not settings.REDIS_URL:
-        return _count_in_database(key, expires=now + window_seconds + 5) > limit
+        return _count_in_database(key, expires=expires) > limit
     cache = caches["shared"]
     cache.add(key, 0, window_seconds + 5)
     try:
@@ -68,6 +72,30 @@ def over_limit(scope: str, identity: str, *, limit: int, window_seconds: int) ->
         cache.set(key, 1, window_seconds + 5)
         count = 1
     return count > limit
+
+
+@dataclass(frozen=True)
+class PendingHit:
+    """A hit of ``over_limit`` counted by a statement the caller sends with its own (in its
+    transaction, e.g. with ``core.db.fetch_together``); ``is_over(rows)`` reads its answer."""
+
+    sql: str
+    params: list
+    limit: int
+
+    def is_over(self, rows: list[tuple]) -> bool:
+        return int(rows[0][0]) > self.limit
+
+
+def pending_hit(scope: str, identity: str, *, limit: int, window_seconds: int) -> PendingHit | None:
+    """``over_limit``'s counting statement when counts are kept in the database (no Redis), to be
+    sent together with other statements; None otherwise (no limit: not over; Redis: call
+    ``over_limit``). Counted in the caller's transaction: a rolled-back attempt counts nothing."""
+    if limit <= 0 or settings.REDIS_URL:
+        return None
+    key, expires = _window_key(scope, identity, window_seconds)
+    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
+    return PendingHit(_upsert_sql(connection.vendor), [key, connection.ops.adapt_datetimefield_value(expires_at)], limit)
 
 
 @lru_cache(maxsize=2)

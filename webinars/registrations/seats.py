@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import Field
 
+from webinars.core.db import fetch_together
 from webinars.programme.models import Series, Webinar
 
 from .models import Registration, SeatCount
@@ -110,24 +112,34 @@ class SeatState:
     lapsed: bool
 
 
+@dataclass
+class Locked:
+    """What ``lock_webinars_for_seats`` read with the lock."""
+
+    webinars: list[Webinar]  # those still there, in id order, with fresh seat-deciding columns
+    seats: dict[int, SeatState]  # by webinar id
+    address_known: bool  # the address has a registration (any status) for one of them
+    extra: list[list[tuple]]  # the rows of each extra statement
+
+
 def lock_webinars_for_seats(
-    webinars: list[Webinar], *, now: dt.datetime, shared: bool = False
-) -> tuple[list[Webinar], dict[int, SeatState]]:
+    webinars: list[Webinar], *, now: dt.datetime, shared: bool = False, email: str = "", extra: Sequence[tuple[str, list]] = ()
+) -> Locked:
     """Lock the rows of ``webinars`` (already read, with their series) in id order, refresh the
-    columns a seat decision depends on and read their seats; returns those still there, in id
-    order, and their ``SeatState`` by id.
+    columns a seat decision depends on and read their seats, whether ``email`` is known, and
+    what the ``extra`` statements return.
 
     Registrations of one webinar wait for each other here, so the time this lock is held is
-    what limits a burst: on PostgreSQL the lock and the seat reads are one round trip (three
-    statements in one simple query; each statement after the lock reads a fresh snapshot,
-    whereas a subquery of a ``FOR UPDATE`` that waited would not). On SQLite the transaction's
-    ``BEGIN IMMEDIATE`` already holds the database; the reads are the same.
+    what limits a burst: on PostgreSQL it is all one round trip (``core.db.fetch_together``;
+    each statement after the lock reads a fresh snapshot, whereas a subquery of a ``FOR
+    UPDATE`` that waited would not). On SQLite the transaction's ``BEGIN IMMEDIATE`` already
+    holds the database; the reads are the same.
 
     ``shared``: a share lock (PostgreSQL), for a decision that takes no limited seat (see
     ``needs_exclusive_lock``); the caller raises ``SeatsChanged`` if the seats say otherwise.
     """
     if not webinars:
-        return [], {}
+        return Locked([], {}, False, [])
     connection = connections[Webinar.objects.db]
     ids = [w.pk for w in sorted(webinars, key=lambda w: w.pk)]
     fields = _locked_fields()
@@ -136,20 +148,18 @@ def lock_webinars_for_seats(
         connection.ops.get_db_converters(col) + field.get_db_converters(connection)
         for (_owner, field), col in zip(fields, columns_as_read, strict=True)
     ]
-    statements = [
-        (_sql(connection.vendor, "lock_shared" if shared else "lock", len(ids)), ids),
-        (_sql(connection.vendor, "held_many", len(ids)), ids),
-        (
-            _sql(connection.vendor, "lapsed_many", len(ids)),
-            [*ids, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)],
-        ),
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("; ".join(sql for sql, _params in statements), [p for _sql_text, params in statements for p in params])
-            rows, held_rows, lapsed_rows = cursor.fetchall(), _next_rows(cursor), _next_rows(cursor)
-        else:
-            rows, held_rows, lapsed_rows = [_rows(cursor, sql, params) for sql, params in statements]
+    vendor, count = connection.vendor, len(ids)
+    pending_until_now = [Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]
+    rows, held_rows, lapsed_rows, known_rows, *extra_rows = fetch_together(
+        [
+            (_sql(vendor, "lock_shared" if shared else "lock", count), ids),
+            (_sql(vendor, "held_many", count), ids),
+            (_sql(vendor, "lapsed_many", count), [*ids, *pending_until_now]),
+            (_sql(vendor, "address_known", count), [*ids, email]),
+            *extra,
+        ],
+        using=Webinar.objects.db,
+    )
     by_id = {w.pk: w for w in webinars}
     locked: list[Webinar] = []
     for row_id, *values in rows:
@@ -161,18 +171,8 @@ def lock_webinars_for_seats(
         locked.append(webinar)
     held = dict(held_rows)
     lapsed = {row[0] for row in lapsed_rows}
-    return locked, {w.pk: SeatState(held=int(held.get(w.pk, 0)), lapsed=w.pk in lapsed) for w in locked}
-
-
-def _rows(cursor, sql: str, params: list) -> list[tuple]:
-    cursor.execute(sql, params)
-    return cursor.fetchall()
-
-
-def _next_rows(cursor) -> list[tuple]:
-    if not cursor.nextset():
-        raise RuntimeError("a statement of the seat lock returned no result")
-    return cursor.fetchall()
+    seats = {w.pk: SeatState(held=int(held.get(w.pk, 0)), lapsed=w.pk in lapsed) for w in locked}
+    return Locked(locked, seats, bool(known_rows), extra_rows)
 
 
 @functools.cache
@@ -205,14 +205,8 @@ def _sql(vendor: str, name: str, count: int = 0) -> str:
             f"SELECT DISTINCT {q('webinar_id')} FROM {registrations} WHERE {where} AND {q('status')} = %s "  # noqa: S608
             f"AND {q('expires_at')} <= %s"
         )
-    if name == "outlook":
-        known = f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s"  # noqa: S608
-        seat_to_take = (
-            f"SELECT 1 FROM {webinar_table} LEFT JOIN {seats} ON {seats}.{q('webinar_id')} = {webinar_table}.{q('id')} "  # noqa: S608
-            f"WHERE {webinar_table}.{q('id')} IN ({placeholders}) AND {webinar_table}.{q('capacity')} IS NOT NULL "
-            f"AND COALESCE({seats}.{q('held')}, 0) < {webinar_table}.{q('capacity')}"
-        )
-        return f"SELECT EXISTS ({known}), EXISTS ({seat_to_take})"
+    if name == "address_known":
+        return f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s LIMIT 1"  # noqa: S608
     raise ValueError(name)
 
 
@@ -233,21 +227,27 @@ def _any_lapsed(webinar_id: int, now: dt.datetime) -> bool:
     return _fetch_one("lapsed", [webinar_id, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]) is not None
 
 
-@dataclass(frozen=True)
-class Outlook:
-    """What registering ``email`` will meet, as read before the transaction (not locked)."""
+# Which lock to ask for first: each process remembers, per webinar, whether its last decision
+# left a limited seat to take. A wrong guess costs time, never correctness: a registrant
+# under a share lock who finds a seat to take decides again under the exclusive lock.
+_FULL_HINTS: dict[int, bool] = {}
+_MAX_HINTS = 10_000
 
-    address_known: bool  # the address has a registration (any status) for one of the webinars
-    seat_to_take: bool  # one of the webinars has a limited seat free (by the counter)
+
+def probably_no_seat_to_take(webinar_ids: Iterable[int]) -> bool:
+    """Whether this process last saw every one of these webinars full (or unlimited)."""
+    return all(_FULL_HINTS.get(webinar_id, False) for webinar_id in webinar_ids)
 
 
-def registering_outlook(webinar_ids: list[int], email: str) -> Outlook:
-    """One statement before the transaction: whether the address is new (the common case:
-    nothing of it to read again under the lock) and whether a limited seat is free (only then
-    must the decision exclude other registrations; see ``needs_exclusive_lock``)."""
-    row = _fetch_one("outlook", [*webinar_ids, email, *webinar_ids], len(webinar_ids))
-    assert row is not None  # noqa: S101 -- a SELECT of two EXISTS always has a row
-    return Outlook(address_known=bool(row[0]), seat_to_take=bool(row[1]))
+def remember_seats(webinar: Webinar, state: SeatState, *, taken: int) -> None:
+    """Note what a decision under the lock left: ``taken`` seats more than ``state`` held."""
+    if len(_FULL_HINTS) >= _MAX_HINTS:
+        _FULL_HINTS.clear()
+    _FULL_HINTS[webinar.pk] = not needs_exclusive_lock(webinar, SeatState(held=state.held + taken, lapsed=state.lapsed))
+
+
+def forget_seat_hints() -> None:
+    _FULL_HINTS.clear()
 
 
 class SeatsChanged(Exception):

@@ -27,13 +27,21 @@ from webinars.audit.services import admin_log_forget, log_action
 from webinars.core.db import hot_write_lock
 from webinars.core.errors import Conflict, DomainError, NotAllowed
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
-from webinars.core.ratelimit import over_limit
+from webinars.core.ratelimit import over_limit, pending_hit
 from webinars.programme.models import Series, Webinar
 from webinars.programme.selectors import webinars_past_retention
 
 from . import joining, messaging, signals
 from .models import Booking, Registration
-from .seats import SeatsChanged, SeatState, lock_webinars_for_seats, needs_exclusive_lock, registering_outlook, seat_is_free
+from .seats import (
+    SeatsChanged,
+    SeatState,
+    lock_webinars_for_seats,
+    needs_exclusive_lock,
+    probably_no_seat_to_take,
+    remember_seats,
+    seat_is_free,
+)
 from .selectors import bookings_of_address, join_refusal, registration_closed_reason, seat_holding_q, webinars_for_registering  # noqa: F401 -- registration_closed_reason: part of the services' interface
 
 Status = Registration.Status
@@ -139,17 +147,14 @@ def booking_create_for_series(*, series: Series, data: dict, source: str = "web"
     return _register(webinar_ids=ids, series=series, data=data, source=source, now=now)
 
 
-def _existing_registrations(webinars: list[Webinar], email: str) -> dict[int, Registration]:
-    return {r.webinar_id: r for r in Registration.objects.filter(webinar__in=webinars, email=email)}
-
-
 def _register(
     *, webinar_ids: list[int], series: Series | None, data: dict, source: str, now: dt.datetime, webinar: Webinar | None = None
 ) -> RegistrationResult:
-    """Register outside-in: what needs no lock is read before the transaction (the webinars and
-    their series, the address's earlier registrations, the e-mail allowance), so the part that
-    registrations of one webinar wait for holds only the seat decision and its writes
-    (``seats.lock_webinars_for_seats`` re-reads, under the lock, what that decision depends on).
+    """Register outside-in: the webinars and their series are read before the transaction (from
+    the content cache), and the part that registrations of one webinar wait for holds only the
+    seat decision and its writes (``seats.lock_webinars_for_seats`` re-reads, under the lock,
+    what that decision depends on, in the same round trip as the address's and the e-mail
+    allowance's reads).
 
     Only taking a limited seat excludes other registrations of the webinar; once it is full
     (most of a burst), registrants join the waiting list side by side under a share lock
@@ -159,37 +164,38 @@ def _register(
     webinars = [webinar] if webinar is not None and [webinar.pk] == webinar_ids else webinars_for_registering(webinar_ids)
     if not webinars:
         raise Webinar.DoesNotExist
-    outlook = registering_outlook([w.pk for w in webinars], email)
-    existing = _existing_registrations(webinars, email) if outlook.address_known else {}
     # Anyone can type anyone's address: at most N registration requests an hour send it e-mail,
-    # whoever sends them and from wherever (the answer is the same either way).
-    may_mail = not over_limit("mail-to", email, limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
-    arguments = {"series": series, "data": data, "email": email, "source": source, "now": now, "may_mail": may_mail}
-    shared = not outlook.seat_to_take and connection.features.has_select_for_update
+    # whoever sends them and from wherever (the answer is the same either way). Counted with
+    # the lock when the counts are in the database (one round trip fewer), else now.
+    allowance = pending_hit("mail-to", email, limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
+    may_mail = None
+    if allowance is None:
+        may_mail = not over_limit("mail-to", email, limit=settings.REGISTRATION_MAILS_PER_ADDRESS_PER_HOUR, window_seconds=3600)
+    arguments = {"series": series, "data": data, "email": email, "source": source, "now": now}
+    shared = connection.features.has_select_for_update and probably_no_seat_to_take(webinar_ids)
     raced = False
     with hot_write_lock():
         while True:
             try:
                 with transaction.atomic():
-                    return _register_locked(webinars=webinars, existing=existing, shared=shared, **arguments)
+                    return _register_locked(webinars=webinars, shared=shared, allowance=allowance, may_mail=may_mail, **arguments)
             except SeatsChanged:
-                shared = False  # a seat was freed since the outlook: decide again under the exclusive lock
+                shared = False  # a seat to take after all: decide again under the exclusive lock
             except IntegrityError:
                 if raced:
                     raise
                 # Another request for the same e-mail won the race between our read and insert;
                 # the unique constraint kept one row. Answer like that first request did.
-                raced, existing = True, _existing_registrations(webinars, email)
+                raced = True
 
 
-def _register_locked(*, webinars, existing, shared, series, data, email, source, now, may_mail) -> RegistrationResult:
+def _register_locked(*, webinars, shared, allowance, may_mail, series, data, email, source, now) -> RegistrationResult:
     webinar_ids = [w.pk for w in webinars]
-    booking = None
-    if not existing:
-        # A first registration of this address (the common case): its booking is written
-        # before the lock, which only the seat decision and the registration need.
-        booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
-    webinars, seats = lock_webinars_for_seats(webinars, now=now, shared=shared)
+    extra = [(allowance.sql, allowance.params)] if allowance else []
+    locked = lock_webinars_for_seats(webinars, now=now, shared=shared, email=email, extra=extra)
+    webinars, seats = locked.webinars, locked.seats
+    if allowance is not None:
+        may_mail = not allowance.is_over(locked.extra[0])
     if not webinars:
         raise Webinar.DoesNotExist
     if shared and any(needs_exclusive_lock(w, seats[w.pk]) for w in webinars):
@@ -202,9 +208,9 @@ def _register_locked(*, webinars, existing, shared, series, data, email, source,
         webinars = [w for w in webinars if registration_closed_reason(w, now=now) is None]
         if not webinars:
             raise RegistrationClosed(_("There are no upcoming webinars open for registration in this series."))
-    if existing:
-        # Earlier registrations of the address (a repeat, or a return after cancelling): read
-        # again under the lock, as another request may have changed them.
+    existing: dict[int, Registration] = {}
+    if locked.address_known:
+        # Earlier registrations of the address (a repeat, or a return after cancelling), locked.
         existing = {r.webinar_id: r for r in Registration.objects.select_for_update().filter(webinar__in=webinars, email=email)}
     active = [r for r in existing.values() if r.status in ACTIVE_STATUSES]
     if len(active) == len(webinars):
@@ -216,9 +222,9 @@ def _register_locked(*, webinars, existing, shared, series, data, email, source,
         )
 
     verified = any(r.email_verified_at for r in existing.values())
-    if booking is None:
-        booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
+    booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
     registrations: list[Registration] = []
+    seated: set[int] = set()
     for webinar in webinars:
         registration = existing.get(webinar.pk)
         if registration is not None and registration.status in ACTIVE_STATUSES:
@@ -241,6 +247,8 @@ def _register_locked(*, webinars, existing, shared, series, data, email, source,
         if verified and registration.email_verified_at is None:
             registration.email_verified_at = now
         registration.save()
+        if registration.status in (Status.CONFIRMED, Status.PENDING):
+            seated.add(webinar.pk)
         _status_changed(registration, "registration.created_again" if previous_status else "registration.created", previous_status)
         registrations.append(registration)
         if may_mail:
@@ -252,6 +260,8 @@ def _register_locked(*, webinars, existing, shared, series, data, email, source,
     )
     if needs_confirmation and may_mail:
         messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
+    for webinar in webinars:
+        remember_seats(webinar, seats[webinar.pk], taken=int(webinar.pk in seated))
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
 
