@@ -3,6 +3,7 @@ from django.core.cache import cache, caches
 from django.utils import translation
 
 from webinars.core.selectors import forget_content_version
+from webinars.registrations.seats import forget_seat_hints
 
 
 def _uses_database(request) -> bool:
@@ -19,6 +20,7 @@ def _fresh_cache(request):
             request.getfixturevalue("db")  # database access opened before this fixture uses it
         caches["shared"].clear()  # a database table in the embedded setup, not rolled back by transactional tests
     forget_content_version(committed=False)
+    forget_seat_hints()  # which lock a registration asks for first: what this process saw of a webinar
     yield
     cache.clear()
     forget_content_version(committed=False)

@@ -40,6 +40,22 @@ def _race(webinar_id: int, emails: list[str]) -> list[str]:
         return list(pool.map(attempt, emails))
 
 
+def _cancel_in_thread(result) -> None:
+    close_old_connections()
+    try:
+        services.registration_cancel(registration=result.registrations[0])
+    finally:
+        connection.close()
+
+
+def _register_in_thread(webinar_id: int, email: str) -> str:
+    close_old_connections()
+    try:
+        return services.registration_create(webinar_id=webinar_id, data=registration_data(email=email)).status
+    finally:
+        connection.close()
+
+
 def test_never_oversells_and_keeps_waitlist_order(db):
     webinar = WebinarFactory(capacity=CAPACITY, starts_at=timezone.now() + timezone.timedelta(days=2))
     webinar.series.confirm_email = False
@@ -76,22 +92,9 @@ def test_cancellations_racing_with_registrations_keep_capacity(db):
     webinar.series.save()
     first = [services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"f{i}@example.org")) for i in range(5)]
 
-    def cancel(result) -> None:
-        close_old_connections()
-        try:
-            services.registration_cancel(registration=result.registrations[0])
-        finally:
-            connection.close()
-
-    def register(i: int) -> None:
-        close_old_connections()
-        try:
-            services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"n{i}@example.org"))
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(max_workers=8) as pool:
-        jobs = [pool.submit(cancel, r) for r in first[:3]] + [pool.submit(register, i) for i in range(10)]
+        jobs = [pool.submit(_cancel_in_thread, r) for r in first[:3]]
+        jobs += [pool.submit(_register_in_thread, webinar.pk, f"n{i}@example.org") for i in range(10)]
         for job in jobs:
             job.result()
     assert Registration.objects.filter(webinar=webinar, status="confirmed").count() == 5
@@ -107,24 +110,9 @@ def test_a_full_webinar_waitlists_side_by_side_and_a_freed_seat_is_still_taken(d
     webinar.series.save()
     seated = [services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"s{i}@example.org")) for i in range(3)]
 
-    def cancel(result) -> None:
-        close_old_connections()
-        try:
-            services.registration_cancel(registration=result.registrations[0])
-        finally:
-            connection.close()
-
-    statuses = []
-
-    def register(i: int) -> None:
-        close_old_connections()
-        try:
-            statuses.append(services.registration_create(webinar_id=webinar.pk, data=registration_data(email=f"w{i}@example.org")).status)
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(max_workers=8) as pool:
-        jobs = [pool.submit(register, i) for i in range(12)] + [pool.submit(cancel, r) for r in seated[:2]]
+        jobs = [pool.submit(_register_in_thread, webinar.pk, f"w{i}@example.org") for i in range(12)]
+        jobs += [pool.submit(_cancel_in_thread, r) for r in seated[:2]]
         for job in jobs:
             job.result()
     stored = Registration.objects.filter(webinar=webinar)

@@ -161,3 +161,21 @@ def test_a_seat_freed_after_the_process_saw_the_webinar_full_is_taken_under_the_
     if connection.vendor == "postgresql":  # tried under the share lock, found a seat, decided again
         assert [" FOR SHARE OF" in sql for sql in _lock_statements(queries.captured_queries)] == [True, False]
     assert probably_no_seat_to_take([webinar.pk])  # it took the last seat
+
+
+def test_what_registering_reads_is_cached_until_the_programme_or_a_question_changes(django_assert_num_queries):
+    from tests.factories import RegistrationQuestionFactory
+    from webinars.registrations.selectors import webinar_for_registering
+
+    webinar = WebinarFactory(capacity=5)
+    RegistrationQuestionFactory(series=webinar.series)
+    first = webinar_for_registering(webinar.pk)
+    assert first is not None and len(first.series.registration_questions.all()) == 1
+    with django_assert_num_queries(0):  # a burst reads no programme row before the seat lock
+        again = webinar_for_registering(webinar.pk)
+        assert len(again.series.registration_questions.all()) == 1
+    RegistrationQuestionFactory(series=webinar.series)  # an organiser adds a question: the form shows it at once
+    assert len(webinar_for_registering(webinar.pk).series.registration_questions.all()) == 2
+    webinar.series.is_published = False
+    webinar.series.save()
+    assert webinar_for_registering(webinar.pk) is None  # no longer public
