@@ -182,7 +182,7 @@ def test_reminders_due_once_per_offset_and_not_before_confirmation(open_webinar,
 
 
 def test_failed_delivery_is_retried_with_backoff(open_webinar, settings, register):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "webinars.mail.backends.SMTPBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
     register(open_webinar)
     message = OutgoingMessage.objects.get(kind="confirmed")

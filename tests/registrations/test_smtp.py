@@ -43,7 +43,7 @@ def smtp_inbox():
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):
+        with override_settings(EMAIL_BACKEND="webinars.mail.backends.SMTPBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):
             yield inbox
     finally:
         controller.stop()

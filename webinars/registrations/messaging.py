@@ -205,8 +205,8 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         "join_url": _when_shown(lambda: _absolute(reverse("registrations:join", args=[registration_join_token(registration)])))
         if registration
         else "",
-        "webinar_url": _absolute(webinar.get_absolute_url()) if webinar else "",
-        "series_url": _absolute(series.get_absolute_url()) if series else "",
+        "webinar_url": _when_shown(lambda: _absolute(webinar.get_absolute_url())) if webinar else "",
+        "series_url": _when_shown(lambda: _absolute(series.get_absolute_url())) if series else "",
         "registrations": registrations,
         **_organiser_context(series),
     }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 
 from django import template
 from django.utils import timezone, translation
@@ -123,9 +125,15 @@ def when_text(webinar) -> str:
         if _is_past(webinar):
             return f"{_day(webinar.start_date)} · {_('the time was not announced')}"
         return f"{_day(webinar.start_date)} · {_('time to be announced')}"
-    zone = timezone.get_current_timezone()
-    local = webinar.starts_at.astimezone(zone)
-    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({zone_label(zone.key, webinar.starts_at)})"
+    return _when_text(webinar.starts_at, timezone.get_current_timezone(), translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _when_text(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, language: str | None) -> str:
+    """``when_text`` of a time, kept per zone and language (called in that language): the
+    reminders of one webinar, thousands of e-mails, show a handful of different texts."""
+    local = starts_at.astimezone(zone)
+    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({zone_label(zone.key, starts_at)})"
 
 
 @register.simple_tag
