@@ -136,11 +136,14 @@ def gunicorn_worker_pids(master_pid: int) -> list[int]:
 
 
 def kill_one_worker(master_pid: int) -> int | None:
-    pids = gunicorn_worker_pids(master_pid)
-    if not pids:
-        return None
-    os.kill(pids[0], signal.SIGKILL)
-    return pids[0]
+    """SIGKILL one live worker of ``master_pid``; its pid, or None if none was left to kill."""
+    for pid in gunicorn_worker_pids(master_pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue  # gone between pgrep and kill (a worker the master is replacing)
+        return pid
+    return None
 
 
 # --- fixtures inside the benchmark site (run through manage.py shell) ---------------------
@@ -214,11 +217,14 @@ def burst(site, *, tag: str, kill_worker: bool = False) -> dict:
     webinar_id = create_webinar(site, tag=tag, capacity=BURST_CAPACITY)
     jobs = registration_jobs(webinar_id, BURST_REQUESTS, tag)
     killed: list[int] = []
+    kill_lock = threading.Lock()
 
     def progress(count: int) -> None:
-        if kill_worker and not killed and count >= BURST_REQUESTS // 2:
-            pid = kill_one_worker(site.process.pid)
-            killed.append(pid or 0)
+        if not kill_worker or killed or count < BURST_REQUESTS // 2:
+            return
+        with kill_lock:  # the 64 client threads report progress: exactly one of them kills
+            if not killed:
+                killed.append(kill_one_worker(site.process.pid) or 0)
 
     result = post_burst("127.0.0.1", site.port, jobs, clients=BURST_CLIENTS, on_progress=progress)
     stored = count_registrations(site, webinar_id)
