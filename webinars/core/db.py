@@ -8,7 +8,8 @@ import os
 import threading
 from collections.abc import Iterator
 
-from django.db import connection, connections
+from django.db import connection, connections, models
+from django.db.models.sql import InsertQuery
 
 _held = threading.local()
 
@@ -71,3 +72,26 @@ def fetch_together(statements: list[tuple[str, list]], *, using: str = "default"
                 raise RuntimeError("a statement sent together returned no result")
             results.append(cursor.fetchall())
         return results
+
+
+def insert_statement(obj: models.Model, *, using: str = "default") -> tuple[str, list]:
+    """The ORM's ``INSERT`` of the new ``obj`` (the fields and values ``save()`` would send,
+    ``RETURNING`` its key), to go to the server with other statements (``fetch_together``);
+    ``adopt_inserted`` then gives ``obj`` its key. For models whose saving sends no signal
+    that anything listens to."""
+    meta = obj._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated]
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using=using)
+    if not compiler.connection.features.can_return_columns_from_insert:
+        raise NotImplementedError("INSERT ... RETURNING (SQLite 3.35+, PostgreSQL)")
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def adopt_inserted(obj: models.Model, rows: list[tuple], *, using: str = "default") -> None:
+    """Give ``obj`` the key that its ``insert_statement`` returned: it is now a saved row."""
+    obj.pk = rows[0][0]
+    obj._state.adding, obj._state.db = False, using

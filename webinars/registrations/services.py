@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from webinars.audit.services import admin_log_forget, log_action
-from webinars.core.db import hot_write_lock
+from webinars.core.db import adopt_inserted, hot_write_lock, insert_statement
 from webinars.core.errors import Conflict, DomainError, NotAllowed
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
 from webinars.core.ratelimit import over_limit, pending_hit
@@ -191,11 +191,15 @@ def _register(
 
 def _register_locked(*, webinars, shared, allowance, may_mail, series, data, email, source, now) -> RegistrationResult:
     webinar_ids = [w.pk for w in webinars]
-    extra = [(allowance.sql, allowance.params)] if allowance else []
+    # The new booking goes to the server with the lock, in the same round trip (a repeat that
+    # needs none deletes it below: rare).
+    booking = _new_booking(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
+    extra = [insert_statement(booking), *([(allowance.sql, allowance.params)] if allowance else [])]
     locked = lock_webinars_for_seats(webinars, now=now, shared=shared, email=email, extra=extra)
     webinars, seats = locked.webinars, locked.seats
+    adopt_inserted(booking, locked.extra[0])
     if allowance is not None:
-        may_mail = not allowance.is_over(locked.extra[0])
+        may_mail = not allowance.is_over(locked.extra[1])
     if not webinars:
         raise Webinar.DoesNotExist
     if shared and any(needs_exclusive_lock(w, seats[w.pk]) for w in webinars):
@@ -214,6 +218,7 @@ def _register_locked(*, webinars, shared, allowance, may_mail, series, data, ema
         existing = {r.webinar_id: r for r in Registration.objects.select_for_update().filter(webinar__in=webinars, email=email)}
     active = [r for r in existing.values() if r.status in ACTIVE_STATUSES]
     if len(active) == len(webinars):
+        booking.delete()  # nothing new to book: the registrations keep their booking
         booking = Booking.objects.get(pk=active[0].booking_id)
         if may_mail:
             messaging.queue(kind="manage_link", booking=booking, key=f"manage-link:{booking.uuid}:{now.timestamp()}")
@@ -222,7 +227,6 @@ def _register_locked(*, webinars, shared, allowance, may_mail, series, data, ema
         )
 
     verified = any(r.email_verified_at for r in existing.values())
-    booking = _booking_create(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
     registrations: list[Registration] = []
     seated: set[int] = set()
     for webinar in webinars:
@@ -265,9 +269,10 @@ def _register_locked(*, webinars, shared, allowance, may_mail, series, data, ema
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
 
 
-def _booking_create(*, email: str, series: Series | None, data: dict, time_zone: str) -> Booking:
+def _new_booking(*, email: str, series: Series | None, data: dict, time_zone: str) -> Booking:
+    """A booking to insert (not saved)."""
     language = data.get("language") or "en"
-    return Booking.objects.create(email=email, series=series, language=language, time_zone=data.get("time_zone") or time_zone)
+    return Booking(email=email, series=series, language=language, time_zone=data.get("time_zone") or time_zone)
 
 
 def booking_confirm_email(*, booking: Booking, now: dt.datetime | None = None) -> list[Registration]:
