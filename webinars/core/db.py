@@ -74,19 +74,24 @@ def fetch_together(statements: list[tuple[str, list]], *, using: str = "default"
         return results
 
 
+def insertable_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields an ``INSERT`` of a new ``model`` row writes (as ``save()`` does: not the
+    auto-increment key, not generated columns)."""
+    meta = model._meta
+    return [field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated]
+
+
 def insert_statement(obj: models.Model, *, using: str = "default") -> tuple[str, list]:
     """The ORM's ``INSERT`` of the new ``obj`` (the fields and values ``save()`` would send,
     ``RETURNING`` its key), to go to the server with other statements (``fetch_together``);
     ``adopt_inserted`` then gives ``obj`` its key. For models whose saving sends no signal
     that anything listens to."""
-    meta = obj._meta
-    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated]
     query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
+    query.insert_values(insertable_fields(type(obj)), [obj])
     compiler = query.get_compiler(using=using)
     if not compiler.connection.features.can_return_columns_from_insert:
         raise NotImplementedError("INSERT ... RETURNING (SQLite 3.35+, PostgreSQL)")
-    compiler.returning_fields = [meta.pk]
+    compiler.returning_fields = [obj._meta.pk]
     [(sql, params)] = compiler.as_sql()
     return sql, list(params)
 

@@ -94,8 +94,7 @@ def pending_hit(scope: str, identity: str, *, limit: int, window_seconds: int) -
     if limit <= 0 or settings.REDIS_URL:
         return None
     key, expires = _window_key(scope, identity, window_seconds)
-    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
-    return PendingHit(_upsert_sql(connection.vendor), [key, connection.ops.adapt_datetimefield_value(expires_at)], limit)
+    return PendingHit(_upsert_sql(connection.vendor), _upsert_params(key, expires), limit)
 
 
 @lru_cache(maxsize=2)
@@ -107,16 +106,19 @@ def _upsert_sql(vendor: str) -> str:
     return upsert + f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
 
 
+def _upsert_params(key: str, expires: float) -> list:
+    return [key, connection.ops.adapt_datetimefield_value(dt.datetime.fromtimestamp(expires, tz=dt.UTC))]
+
+
 def _count_in_database(key: str, *, expires: float) -> int:
     """Count one hit of ``key`` and return the window's total, in one statement (SQLite 3.35+
     and PostgreSQL both have ``ON CONFLICT ... RETURNING``)."""
-    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
     # On SQLite a write outside a transaction queues with the other hot writers (registrations)
     # in the kernel, not in SQLite's sleeping busy loop. Inside a transaction the database
     # lock is already taken (IMMEDIATE): waiting for the file lock then could deadlock.
     queue = contextlib.nullcontext() if connection.in_atomic_block else hot_write_lock()
     with queue, connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection.vendor), [key, connection.ops.adapt_datetimefield_value(expires_at)])
+        cursor.execute(_upsert_sql(connection.vendor), _upsert_params(key, expires))
         return int(cursor.fetchone()[0])
 
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from webinars.core.db import adopt_inserted, insertable_fields
 from webinars.core.requestid import current_request_id
 
 from . import delivery, files
@@ -42,9 +43,6 @@ class NewMessage:
     series_id: int | None = None
     group: str = ""
     context: dict = field(default_factory=dict)
-
-
-_INSERT_FIELDS = [field for field in OutgoingMessage._meta.concrete_fields if not field.primary_key]
 
 
 def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> OutgoingMessage:
@@ -75,12 +73,11 @@ def message_queue(*, kind: str, message: NewMessage) -> OutgoingMessage | None:
     # this is two statements fewer than an insert in a savepoint (and three fewer than
     # get_or_create), inside the seat lock.
     returned = OutgoingMessage.objects._insert(  # type: ignore[attr-defined]  # the ORM's own insert, as Model.save uses it
-        [row], fields=_INSERT_FIELDS, returning_fields=[OutgoingMessage._meta.pk], on_conflict=OnConflict.IGNORE
+        [row], fields=insertable_fields(OutgoingMessage), returning_fields=[OutgoingMessage._meta.pk], on_conflict=OnConflict.IGNORE
     )
     if not returned or returned[0] is None:  # no row back: the key was taken
         return None
-    row.pk = returned[0][0]
-    row._state.adding, row._state.db = False, OutgoingMessage.objects.db
+    adopt_inserted(row, returned, using=OutgoingMessage.objects.db)
     delivery.enqueue_in_transaction([row.pk])
     return row
 

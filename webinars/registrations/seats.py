@@ -196,14 +196,11 @@ def _sql(vendor: str, name: str, count: int = 0) -> str:
         )
     if name == "held_many":
         return f"SELECT {q('webinar_id')}, {q('held')} FROM {seats} WHERE {q('webinar_id')} IN ({placeholders})"  # noqa: S608
-    if name == "held":
-        return f"SELECT {q('held')} FROM {seats} WHERE {q('webinar_id')} = %s"  # noqa: S608
-    if name in ("lapsed", "lapsed_many"):
+    if name == "lapsed_many":
         # Ranges of the partial index of pending expiries (``registration_pending_expiry``).
-        where = f"{q('webinar_id')} = %s" if name == "lapsed" else f"{q('webinar_id')} IN ({placeholders})"
         return (
-            f"SELECT DISTINCT {q('webinar_id')} FROM {registrations} WHERE {where} AND {q('status')} = %s "  # noqa: S608
-            f"AND {q('expires_at')} <= %s"
+            f"SELECT DISTINCT {q('webinar_id')} FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) "  # noqa: S608
+            f"AND {q('status')} = %s AND {q('expires_at')} <= %s"
         )
     if name == "address_known":
         return f"SELECT 1 FROM {registrations} WHERE {q('webinar_id')} IN ({placeholders}) AND {q('email')} = %s LIMIT 1"  # noqa: S608
@@ -218,13 +215,14 @@ def _fetch_one(name: str, params: list, count: int = 0) -> tuple | None:
 
 
 def _held(webinar_id: int) -> int:
-    row = _fetch_one("held", [webinar_id])
-    return int(row[0]) if row else 0
+    row = _fetch_one("held_many", [webinar_id], 1)
+    return int(row[1]) if row else 0
 
 
 def _any_lapsed(webinar_id: int, now: dt.datetime) -> bool:
     connection = connections[Registration.objects.db]
-    return _fetch_one("lapsed", [webinar_id, Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]) is not None
+    pending_until_now = [Registration.Status.PENDING.value, connection.ops.adapt_datetimefield_value(now)]
+    return _fetch_one("lapsed_many", [webinar_id, *pending_until_now], 1) is not None
 
 
 # Which lock to ask for first: each process remembers, per webinar, whether its last decision

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,9 +50,9 @@ def webinar_for_registering(webinar_id: int) -> Webinar | None:
 
 
 def _webinar_for_registering(webinar_id: int) -> Webinar | None:
-    webinars = Webinar.objects.public().select_related("series").only(*REGISTERING_READS).filter(pk=webinar_id)
-    webinar = webinars.prefetch_related("series__registration_questions").first()
-    return webinar
+    found = webinars_for_registering([webinar_id], public_only=True)
+    prefetch_related_objects(found, "series__registration_questions")
+    return found[0] if found else None
 
 
 def registration_closed_reason(webinar: Webinar, *, now: dt.datetime) -> str | None:
