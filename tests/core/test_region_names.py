@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import WebinarFactory
 from webinars.core.countries import collation_key
-from webinars.core.templatetags.mw import moment_text
+from webinars.core.templatetags.mw import moment_text, when_text
 from webinars.core.timezones import city_name, zone_label, zone_options
 from webinars.registrations.forms import country_choices
 
@@ -79,3 +79,16 @@ def test_a_deadline_reads_with_its_weekday_in_the_registrants_zone():
         assert moment_text(moment, "Asia/Yerevan") == "Friday, 4 December, 10:00 (Yerevan, UTC+4)"
     with translation.override("ru"):
         assert moment_text(moment, "Asia/Yerevan") == "пятница, 4 декабря, 10:00 (Ереван, UTC+4)"
+
+
+def test_an_email_date_starts_with_a_capital_on_its_own_line_and_not_after_a_colon_in_russian():
+    webinar = WebinarFactory.build(starts_at=dt.datetime(2026, 12, 5, 6, 0, tzinfo=dt.UTC), time_zone="Asia/Yerevan")
+    with translation.override("ru"), timezone.override("Asia/Yerevan"):
+        assert when_text(webinar) == "Суббота, 5 декабря 2026, 10:00 (Ереван, UTC+4)"
+        assert when_text(webinar, mid_sentence=True) == "суббота, 5 декабря 2026, 10:00 (Ереван, UTC+4)"
+    with translation.override("en"), timezone.override("Asia/Yerevan"):
+        # English capitalises weekdays everywhere.
+        assert when_text(webinar, mid_sentence=True) == "Saturday, 5 December 2026, 10:00 (Yerevan, UTC+4)"
+    undated = WebinarFactory.build(starts_at=None, start_date=dt.date(2026, 12, 5), ends_at=None)
+    with translation.override("ru"):
+        assert when_text(undated, mid_sentence=True).startswith("суббота, 5 декабря 2026")

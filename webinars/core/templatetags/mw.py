@@ -119,21 +119,34 @@ def status_label(webinar) -> str:
 
 
 @register.simple_tag
-def when_text(webinar) -> str:
-    """Plain-text date and time in the active zone (e-mails), with the zone named."""
+def when_text(webinar, mid_sentence: bool = False) -> str:
+    """Plain-text date and time in the active zone (e-mails), with the zone named.
+
+    ``mid_sentence``: the text follows other words ("Title: Saturday, …"), where Russian
+    writes the weekday in lower case; on a line of its own it starts with a capital.
+    """
     if webinar.starts_at is None:
+        day = _weekday_case(_day(webinar.start_date), mid_sentence)
         if _is_past(webinar):
-            return f"{_day(webinar.start_date)} · {_('the time was not announced')}"
-        return f"{_day(webinar.start_date)} · {_('time to be announced')}"
-    return _when_text(webinar.starts_at, timezone.get_current_timezone(), translation.get_language())
+            return f"{day} · {_('the time was not announced')}"
+        return f"{day} · {_('time to be announced')}"
+    return _when_text(webinar.starts_at, timezone.get_current_timezone(), translation.get_language(), mid_sentence)
+
+
+def _weekday_case(text: str, mid_sentence: bool) -> str:
+    """Russian weekday names are capitalised only at the start of a sentence."""
+    if mid_sentence and (translation.get_language() or "").startswith("ru"):
+        return text[:1].lower() + text[1:]
+    return text
 
 
 @functools.lru_cache(maxsize=1024)
-def _when_text(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, language: str | None) -> str:
+def _when_text(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, language: str | None, mid_sentence: bool = False) -> str:
     """``when_text`` of a time, kept per zone and language (called in that language): the
     reminders of one webinar, thousands of e-mails, show a handful of different texts."""
     local = starts_at.astimezone(zone)
-    return f"{_day(local.date())}, {date_format(local, 'H:i')} ({zone_label(zone.key, starts_at)})"
+    day = _weekday_case(_day(local.date()), mid_sentence)
+    return f"{day}, {date_format(local, 'H:i')} ({zone_label(zone.key, starts_at)})"
 
 
 @register.simple_tag
@@ -144,7 +157,5 @@ def moment_text(value: dt.datetime | None, zone_name: str = "") -> str:
         return ""
     zone = (get_zone(zone_name) if zone_name and parse_time_zone(zone_name) else None) or timezone.get_current_timezone()
     local = value.astimezone(zone)
-    weekday = date_format(local, "l")
-    if (translation.get_language() or "").startswith("ru"):
-        weekday = weekday.lower()  # Russian weekdays are not capitalised inside a sentence
+    weekday = _weekday_case(date_format(local, "l"), mid_sentence=True)  # a deadline is always mid-sentence
     return f"{weekday}, {date_format(local, 'j E')}, {date_format(local, 'H:i')} ({zone_label(zone.key, value)})"
