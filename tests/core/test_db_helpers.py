@@ -34,3 +34,76 @@ def test_an_insert_sent_with_other_statements_is_the_orms_own_and_adopts_its_key
 def test_a_failing_statement_of_a_batch_raises():
     with pytest.raises(Exception):  # noqa: B017, PT011 -- the driver's own error class differs by database
         fetch_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])
+
+
+@pytest.fixture
+def second_connection():
+    """A connection of its own to the test database (not the test's transaction)."""
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    other.ensure_connection()
+    yield other
+    other.close()
+
+
+def _readable_soon(wrapper, seconds: float = 5.0) -> None:
+    import select
+    import time
+
+    poller = select.poll()
+    poller.register(wrapper.connection.pgconn.socket, select.POLLIN)
+    deadline = time.monotonic() + seconds
+    while not poller.poll(50) and time.monotonic() < deadline:
+        pass
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend's health check")
+class TestHealthCheckWithoutRoundTrip:
+    def test_an_idle_kept_connection_is_usable_without_a_statement(self, second_connection):
+        from unittest import mock
+
+        from django.db.backends.postgresql.base import DatabaseWrapper as DjangoWrapper
+
+        with mock.patch.object(DjangoWrapper, "is_usable", side_effect=AssertionError("a round trip was made")):
+            assert second_connection.is_usable()
+
+    def test_a_connection_the_server_closed_is_found_unusable_and_replaced(self, second_connection):
+        pid = second_connection.connection.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        _readable_soon(second_connection)
+        assert not second_connection.is_usable()
+        # What Django does at the start of a request: the check fails, the connection is
+        # closed, and the request's first query opens a new one.
+        second_connection.health_check_done = False
+        second_connection.close_if_health_check_failed()
+        assert second_connection.connection is None
+        with second_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] != pid
+
+    def test_a_notification_on_an_idle_connection_is_read_by_django_check_which_keeps_it(self, second_connection):
+        import psycopg
+
+        with second_connection.cursor() as cursor:
+            cursor.execute("LISTEN mw_health_check")
+        sender = psycopg.connect(second_connection.connection.info.dsn, autocommit=True)
+        try:
+            sender.execute("NOTIFY mw_health_check")
+        finally:
+            sender.close()
+        _readable_soon(second_connection)
+        assert second_connection.is_usable()  # readable, so Django's SELECT 1 decided: still usable
+        with second_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+
+    def test_in_a_failed_transaction_the_connection_is_not_usable_as_django_says(self, second_connection):
+        second_connection.set_autocommit(False)
+        with pytest.raises(Exception), second_connection.cursor() as cursor:  # noqa: B017, PT011 -- the driver's own error
+            cursor.execute("SELECT * FROM no_such_table")
+        assert not second_connection.is_usable()
+        second_connection.rollback()
+        assert second_connection.is_usable()
+        second_connection.set_autocommit(True)
