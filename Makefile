@@ -10,8 +10,14 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 TOPOLOGY_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The browser job's own test database (test_postgres) and Redis database, beside test-postgres's.
+PG_BROWSER_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+REDIS_BROWSER_URL ?= redis://127.0.0.1:6379/14
+PG_REACHABLE = $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null
+# The browser tests run once, in their own job (see `suites`).
+NOT_BROWSER = --ignore=tests/e2e
 
-.PHONY: run test suites test-sqlite test-postgres topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
+.PHONY: run test suites test-sqlite test-postgres test-browser topology-test topology-deps lint typecheck bench bench-deps browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,29 +63,41 @@ lint: $(VENV)/.dev typecheck
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-## test: lint, then the whole suite on SQLite and, when reachable, on PostgreSQL + Redis, then the topology
+## test: lint, then the suite on SQLite and, when reachable, on PostgreSQL + Redis (browser tests once), then the topology
 test: $(VENV)/.dev browser-deps lint suites topology-test
 
-## suites: the SQLite and the PostgreSQL + Redis runs side by side (one core each), each with its
-## own VAR_DIR (keys, media, mail), their output printed when both are done; fails if either fails
+## suites: three jobs side by side (two cores), each with its own VAR_DIR, their output printed when
+## all are done; fails if any fails: the suite without the browser tests on SQLite, the same on
+## PostgreSQL + Redis, and the browser tests once (PostgreSQL + Redis when reachable, else SQLite)
 suites: $(VENV)/.dev
 	@mkdir -p var
-	@echo "== SQLite and PostgreSQL + Redis suites, side by side (logs: var/suite-sqlite.log, var/suite-postgres.log) =="
-	@VAR_DIR=$(CURDIR)/var/suite-sqlite $(MAKE) --no-print-directory test-sqlite > var/suite-sqlite.log 2>&1 & sqlite=$$!; \
-	  VAR_DIR=$(CURDIR)/var/suite-postgres $(MAKE) --no-print-directory test-postgres > var/suite-postgres.log 2>&1 & postgres=$$!; \
-	  wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; \
+	@echo "== SQLite, PostgreSQL + Redis, and browser suites, side by side (logs: var/suite-*.log) =="
+	@VAR_DIR=$(CURDIR)/var/suite-sqlite $(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="$(NOT_BROWSER)" > var/suite-sqlite.log 2>&1 & sqlite=$$!; \
+	  VAR_DIR=$(CURDIR)/var/suite-postgres $(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(NOT_BROWSER)" > var/suite-postgres.log 2>&1 & postgres=$$!; \
+	  VAR_DIR=$(CURDIR)/var/suite-browser $(MAKE) --no-print-directory test-browser > var/suite-browser.log 2>&1 & browser=$$!; \
+	  wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; wait $$browser; browser_status=$$?; \
 	  echo "== SQLite (exit $$sqlite_status) =="; cat var/suite-sqlite.log; \
 	  echo "== PostgreSQL + Redis (exit $$postgres_status) =="; cat var/suite-postgres.log; \
-	  test $$sqlite_status -eq 0 -a $$postgres_status -eq 0
+	  echo "== Browser tests (exit $$browser_status) =="; cat var/suite-browser.log; \
+	  test $$sqlite_status -eq 0 -a $$postgres_status -eq 0 -a $$browser_status -eq 0
 
+## test-sqlite, test-postgres: the whole suite on one database (PYTEST_ARGS narrows it)
 test-sqlite: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.dev
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PG_REACHABLE); then \
 	  echo "== PostgreSQL + Redis =="; \
-	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest; \
+	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; fi
+
+## test-browser: the real-browser tests (Debian's chromium), on PostgreSQL + Redis when reachable (a
+## test database of its own, beside test-postgres's), else on SQLite
+test-browser: $(VENV)/.dev browser-deps
+	@if $(PG_REACHABLE); then \
+	  echo "== Browser tests on PostgreSQL + Redis =="; \
+	  DATABASE_URL=$(PG_BROWSER_URL) REDIS_URL=$(REDIS_BROWSER_URL) $(BIN)/pytest tests/e2e; \
+	else echo "== Browser tests on SQLite (PostgreSQL not reachable at $(PG_TEST_URL)) =="; $(BIN)/pytest tests/e2e; fi
 
 ## topology-deps: Debian's nginx and openssl for the topology test (the same nginx the deployment guide uses)
 topology-deps:

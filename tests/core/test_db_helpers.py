@@ -5,7 +5,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import SeriesFactory
-from webinars.core.db import adopt_inserted, fetch_together, insert_statement
+from webinars.audit.models import LogEntry
+from webinars.audit.services import log_action
+from webinars.core.db import (
+    adopt_inserted,
+    fetch_together,
+    insert_row,
+    insert_statement,
+    inserts_batched,
+    inserts_pending,
+    reserve_keys_statement,
+)
+from webinars.mail.models import OutgoingMessage
+from webinars.mail.services import NewMessage, message_queue
 from webinars.registrations.models import Booking
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +46,60 @@ def test_an_insert_sent_with_other_statements_is_the_orms_own_and_adopts_its_key
 def test_a_failing_statement_of_a_batch_raises():
     with pytest.raises(Exception):  # noqa: B017, PT011 -- the driver's own error class differs by database
         fetch_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])
+
+
+def test_rows_batched_go_to_the_server_together_at_the_end_of_the_block():
+    series = SeriesFactory()
+    reserve = reserve_keys_statement(Booking, 2)
+    keys = [row[0] for row in fetch_together([reserve])[0]] if reserve else []
+    booking = Booking(email="b@example.org", series=series, language="en", time_zone="UTC")
+    if keys:
+        assert len(keys) == 2 and keys[0] != keys[1]
+        booking.pk = keys[0]  # a row whose key is known before it is written
+    with CaptureQueriesContext(connection) as queries, inserts_batched():
+        if keys:
+            insert_row(booking)
+        else:
+            booking.save()  # SQLite: no sequence to reserve from; the key comes from the insert
+        entry = log_action("booking.test", obj=booking, series=series)
+        message = message_queue(kind="manage_link", message=NewMessage(key="k-1", to_email="b@example.org", about=booking, group="g"))
+        again = message_queue(kind="manage_link", message=NewMessage(key="k-1", to_email="b@example.org", about=booking, group="g"))
+        assert inserts_pending() and entry.pk is None and message.pk is None  # nothing sent yet
+        before_flush = len(queries)
+        assert not [q for q in queries if "audit_logentry" in q["sql"] or "mail_outgoingmessage" in q["sql"]]
+    assert not inserts_pending()
+    # All four rows in one round trip on PostgreSQL; one by one on SQLite (the booking first).
+    assert len(queries) - before_flush == (1 if connection.vendor == "postgresql" else 3)
+    assert Booking.objects.get(pk=booking.pk).email == "b@example.org"
+    assert LogEntry.objects.get(pk=entry.pk).object_id == booking.pk
+    assert OutgoingMessage.objects.get(pk=message.pk).about_id == booking.pk
+    assert again.pk is None  # the key was taken by the first: skipped, as outside a batch
+    assert OutgoingMessage.objects.filter(key="k-1").count() == 1
+    # Outside a batch: at once, and a taken key answers None.
+    assert message_queue(kind="manage_link", message=NewMessage(key="k-1", to_email="b@example.org", about=booking, group="g")) is None
+    assert log_action("booking.test", obj=booking).pk is not None
+
+
+def test_a_block_that_fails_sends_none_of_its_rows():
+    series = SeriesFactory()
+    with pytest.raises(RuntimeError), inserts_batched():
+        log_action("series.test", obj=series)
+        raise RuntimeError("the registration failed")
+    assert not inserts_pending()
+    assert not LogEntry.objects.filter(action="series.test").exists()
+
+
+def test_each_rows_follow_up_runs_after_the_flush_with_the_row_or_none_when_skipped():
+    series = SeriesFactory()
+    seen: list = []
+    booking = Booking.objects.create(email="c@example.org", series=series, language="en", time_zone="UTC")
+    first = OutgoingMessage(key="k-2", kind="manage_link", to_email="c@example.org", group="g", about_id=booking.pk)
+    second = OutgoingMessage(key="k-2", kind="manage_link", to_email="c@example.org", group="g", about_id=booking.pk)
+    with inserts_batched():
+        insert_row(first, ignore_conflicts=True, then=seen.append)
+        insert_row(second, ignore_conflicts=True, then=seen.append)
+        assert seen == []
+    assert seen == [first, None] and first.pk is not None and not first._state.adding
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from tests.factories import RegistrationFactory, WebinarFactory
 from tests.registrations.conftest import registration_data
+from webinars.audit.models import LogEntry
+from webinars.mail.models import OutgoingMessage
 from webinars.registrations import services
 from webinars.registrations.models import Registration, SeatCount
 from webinars.registrations.seats import (
@@ -179,3 +181,31 @@ def test_what_registering_reads_is_cached_until_the_programme_or_a_question_chan
     webinar.series.is_published = False
     webinar.series.save()
     assert webinar_for_registering(webinar.pk) is None  # no longer public
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="keys reserved from PostgreSQL's sequence")
+def test_a_registration_is_two_round_trips_inside_its_transaction_on_postgresql(settings):
+    settings.REDIS_URL = ""  # the e-mail allowance is counted in the database: in the lock's round trip
+    webinar = WebinarFactory(capacity=5)
+    webinar.series.confirm_email = False
+    webinar.series.save()
+    with CaptureQueriesContext(connection) as queries:
+        result = services.registration_create(webinar_id=webinar.pk, data=registration_data(email="two@example.org"))
+    # (In a test the transaction is a savepoint: BEGIN and COMMIT in production.)
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # The lock with the booking, the allowance and the reserved key; then the registration,
+    # its activity line and its e-mail row together; then only what other apps do on a new
+    # confirmed registrant (the meetings app looks for a Zoom meeting to add them to).
+    at = next(n for n, sql in enumerate(statements) if "FOR UPDATE OF" in sql)
+    assert all(sql.startswith('SELECT "programme_webinar"') for sql in statements[:at])  # the webinar (cached in production)
+    lock, writes, *others = statements[at:]
+    assert all(sql.startswith('SELECT "meetings_meeting"') for sql in others), others
+    assert "FOR UPDATE OF" in lock and "nextval" in lock and 'INSERT INTO "registrations_booking"' in lock
+    assert writes.index('INSERT INTO "registrations_registration"') < writes.index('INSERT INTO "audit_logentry"')
+    assert writes.index('INSERT INTO "audit_logentry"') < writes.index('INSERT INTO "mail_outgoingmessage"')
+    registration = result.registrations[0]
+    stored = Registration.objects.get(pk=registration.pk)
+    assert (stored.status, stored.email, stored.booking_id) == (S.CONFIRMED, "two@example.org", result.booking.pk)
+    assert stored.search_key == registration.search_key != ""
+    assert LogEntry.objects.get(action="registration.created", object_id=registration.pk).data["to_status"] == S.CONFIRMED
+    assert OutgoingMessage.objects.get(kind="confirmed", about_id=registration.pk).to_email == "two@example.org"

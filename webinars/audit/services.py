@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from webinars.core.db import insert_row
+
 from .models import LogEntry
 
 __all__ = ["log_action", "log_actions", "new_entry"]
@@ -84,9 +86,10 @@ def log_action(
 
     ``series`` and ``webinar`` (objects or ids) are taken from ``obj`` when it has them.
     ``data`` must be JSON-serialisable and hold no personal data (ids, statuses, counts).
+    Inside ``core.db.inserts_batched`` the row is written with the batch (at its end).
     """
     entry = new_entry(action, actor=actor, obj=obj, series=series, webinar=webinar, data=data, at=at)
-    entry.save()
+    insert_row(entry)
     return entry
 
 

@@ -6,12 +6,15 @@ import contextlib
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db import connection, connections, models
+from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 _held = threading.local()
+_batches = threading.local()
 
 
 @contextlib.contextmanager
@@ -74,20 +77,21 @@ def fetch_together(statements: list[tuple[str, list]], *, using: str = "default"
         return results
 
 
-def insertable_fields(model: type[models.Model]) -> list[models.Field]:
+def insertable_fields(model: type[models.Model], *, with_key: bool = False) -> list[models.Field]:
     """The fields an ``INSERT`` of a new ``model`` row writes (as ``save()`` does: not the
-    auto-increment key, not generated columns)."""
+    auto-increment key unless the row has one already, not generated columns)."""
     meta = model._meta
-    return [field for field in meta.local_concrete_fields if field is not meta.auto_field and not field.generated]
+    return [field for field in meta.local_concrete_fields if (with_key or field is not meta.auto_field) and not field.generated]
 
 
-def insert_statement(obj: models.Model, *, using: str = "default") -> tuple[str, list]:
+def insert_statement(obj: models.Model, *, using: str = "default", ignore_conflicts: bool = False) -> tuple[str, list]:
     """The ORM's ``INSERT`` of the new ``obj`` (the fields and values ``save()`` would send,
-    ``RETURNING`` its key), to go to the server with other statements (``fetch_together``);
-    ``adopt_inserted`` then gives ``obj`` its key. For models whose saving sends no signal
-    that anything listens to."""
-    query = InsertQuery(type(obj))
-    query.insert_values(insertable_fields(type(obj)), [obj])
+    its key too when it has one (``reserve_keys``), ``RETURNING`` its key), to go to the server
+    with other statements (``fetch_together``); ``adopt_inserted`` then gives ``obj`` its key.
+    ``ignore_conflicts``: ``ON CONFLICT DO NOTHING`` (no row back when a unique value was taken).
+    For models whose saving sends no signal that anything listens to."""
+    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(insertable_fields(type(obj), with_key=obj.pk is not None), [obj])
     compiler = query.get_compiler(using=using)
     if not compiler.connection.features.can_return_columns_from_insert:
         raise NotImplementedError("INSERT ... RETURNING (SQLite 3.35+, PostgreSQL)")
@@ -100,3 +104,89 @@ def adopt_inserted(obj: models.Model, rows: list[tuple], *, using: str = "defaul
     """Give ``obj`` the key that its ``insert_statement`` returned: it is now a saved row."""
     obj.pk = rows[0][0]
     obj._state.adding, obj._state.db = False, using
+
+
+def reserve_keys_statement(model: type[models.Model], count: int, *, using: str = "default") -> tuple[str, list] | None:
+    """A statement that takes ``count`` new keys from ``model``'s key sequence (PostgreSQL), to
+    send with other statements: rows that get their key before they are inserted can be
+    inserted together with rows that point at them (``InsertBatch``). None elsewhere (SQLite
+    has no sequence: insert first, then use the key)."""
+    if connections[using].vendor != "postgresql" or count < 1:
+        return None
+    meta = model._meta
+    table = connections[using].ops.quote_name(meta.db_table)  # parsed as an identifier; the column is taken literally
+    return "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, meta.pk.column, count]
+
+
+@dataclass
+class _Pending:
+    obj: models.Model
+    ignore_conflicts: bool
+    then: Callable[[models.Model | None], None] | None
+
+
+class InsertBatch:
+    """New rows to insert in one round trip at the end of a block (``inserts_batched``).
+
+    A registration writes its row, its activity line and its e-mail row; one by one that is
+    three round trips inside the seat lock, together one. Rows are inserted in the order they
+    were added; each one's ``then`` runs after the flush with the saved row, or None when
+    ``ignore_conflicts`` skipped it.
+    """
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+        self.pending: list[_Pending] = []
+
+    def add(self, obj: models.Model, *, ignore_conflicts: bool = False, then: Callable[[models.Model | None], None] | None = None) -> None:
+        self.pending.append(_Pending(obj, ignore_conflicts, then))
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        statements = [insert_statement(p.obj, using=self.using, ignore_conflicts=p.ignore_conflicts) for p in pending]
+        for item, rows in zip(pending, fetch_together(statements, using=self.using), strict=True):
+            if rows:
+                adopt_inserted(item.obj, rows, using=self.using)
+            if item.then is not None:
+                item.then(item.obj if rows else None)
+
+
+@contextlib.contextmanager
+def inserts_batched(using: str = "default") -> Iterator[InsertBatch]:
+    """Inside the block, ``insert_row`` adds to one batch, flushed when the block ends without an
+    error (an error rolls the transaction back anyway: nothing is sent)."""
+    outer = getattr(_batches, "current", None)
+    batch = InsertBatch(using)
+    _batches.current = batch
+    try:
+        yield batch
+        batch.flush()
+    finally:
+        _batches.current = outer
+
+
+def inserts_pending() -> bool:
+    """Whether an ``inserts_batched`` block is open in this thread (rows added wait for its end)."""
+    return getattr(_batches, "current", None) is not None
+
+
+def insert_row(obj: models.Model, *, ignore_conflicts: bool = False, then: Callable[[models.Model | None], None] | None = None) -> None:
+    """Insert the new ``obj`` now, or with the batch of the enclosing ``inserts_batched`` block.
+
+    ``then(obj)`` (or ``then(None)`` when ``ignore_conflicts`` skipped it) runs once it is
+    inserted. Outside a batch, ``obj.save()`` (with its signals) unless conflicts are ignored.
+    """
+    batch: InsertBatch | None = getattr(_batches, "current", None)
+    if batch is not None:
+        batch.add(obj, ignore_conflicts=ignore_conflicts, then=then)
+        return
+    if ignore_conflicts:
+        alone = InsertBatch(obj._state.db or "default")
+        alone.add(obj, ignore_conflicts=True, then=then)
+        alone.flush()
+        return
+    obj.save(force_insert=True)
+    if then is not None:
+        then(obj)

@@ -18,10 +18,9 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from webinars.core.db import adopt_inserted, insertable_fields
+from webinars.core.db import insert_row, inserts_pending
 from webinars.core.requestid import current_request_id
 
 from . import delivery, files
@@ -66,20 +65,25 @@ def _row(kind: str, new: NewMessage, about_types: dict[type, ContentType]) -> Ou
 
 
 def message_queue(*, kind: str, message: NewMessage) -> OutgoingMessage | None:
-    """Create the message for its key unless it exists; deliver after commit. Returns it, or None if it existed."""
+    """Create the message for its key unless it exists; deliver after commit. Returns it, or None if it existed.
+
+    Inside ``core.db.inserts_batched`` the row goes to the server with the batch: it is
+    returned unsaved, and has its ``pk`` once the batch is flushed (None if the key was taken).
+    """
     row = _row(kind, message, {})
     # Keys are unique: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` both writes a new
     # message and tells that the key was taken (no row back). On the registration's hot path
     # this is two statements fewer than an insert in a savepoint (and three fewer than
     # get_or_create), inside the seat lock.
-    returned = OutgoingMessage.objects._insert(  # type: ignore[attr-defined]  # the ORM's own insert, as Model.save uses it
-        [row], fields=insertable_fields(OutgoingMessage), returning_fields=[OutgoingMessage._meta.pk], on_conflict=OnConflict.IGNORE
-    )
-    if not returned or returned[0] is None:  # no row back: the key was taken
-        return None
-    adopt_inserted(row, returned, using=OutgoingMessage.objects.db)
-    delivery.enqueue_in_transaction([row.pk])
-    return row
+    insert_row(row, ignore_conflicts=True, then=_deliver_when_committed)
+    if inserts_pending():
+        return row
+    return row if row.pk is not None else None  # None: the key was taken
+
+
+def _deliver_when_committed(row: OutgoingMessage | None) -> None:
+    if row is not None:
+        delivery.enqueue_in_transaction([row.pk])
 
 
 def messages_queue_many(*, kind: str, messages: list[NewMessage]) -> int:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from webinars.audit.services import admin_log_forget, log_action
-from webinars.core.db import adopt_inserted, hot_write_lock, insert_statement
+from webinars.core.db import adopt_inserted, hot_write_lock, insert_row, insert_statement, inserts_batched, reserve_keys_statement
 from webinars.core.errors import Conflict, DomainError, NotAllowed
 from webinars.core.pseudonyms import ERASED_DOMAIN, erased_address
 from webinars.core.ratelimit import over_limit, pending_hit
@@ -75,7 +75,15 @@ class RegistrationResult:
 
 def _status_changed(registration: Registration, action: str, from_status: str, *, actor=None) -> None:
     """Log a change of status under ``action`` and tell the other apps (same transaction)."""
+    _log_status(registration, action, from_status, actor=actor)
+    _tell_status(registration, action, from_status, actor=actor)
+
+
+def _log_status(registration: Registration, action: str, from_status: str, *, actor=None) -> None:
     log_action(action, actor=actor, obj=registration, data={"from_status": from_status, "to_status": registration.status})
+
+
+def _tell_status(registration: Registration, action: str, from_status: str, *, actor=None) -> None:
     signals.registration_status_changed.send(
         sender=Registration, registration=registration, from_status=from_status, to_status=registration.status, action=action, actor=actor
     )
@@ -192,14 +200,21 @@ def _register(
 def _register_locked(*, webinars, shared, allowance, may_mail, series, data, email, source, now) -> RegistrationResult:
     webinar_ids = [w.pk for w in webinars]
     # The new booking goes to the server with the lock, in the same round trip (a repeat that
-    # needs none deletes it below: rare).
+    # needs none deletes it below: rare), and so do keys for the new registrations (PostgreSQL),
+    # so that each can be written together with its activity line and e-mail row.
     booking = _new_booking(email=email, series=series, data=data, time_zone=webinars[0].time_zone)
-    extra = [insert_statement(booking), *([(allowance.sql, allowance.params)] if allowance else [])]
+    extra = [insert_statement(booking)]
+    if allowance is not None:
+        extra.append((allowance.sql, allowance.params))
+    reserve = reserve_keys_statement(Registration, len(webinars))
+    if reserve is not None:
+        extra.append(reserve)
     locked = lock_webinars_for_seats(webinars, now=now, shared=shared, email=email, extra=extra)
     webinars, seats = locked.webinars, locked.seats
     adopt_inserted(booking, locked.extra[0])
     if allowance is not None:
         may_mail = not allowance.is_over(locked.extra[1])
+    keys = [row[0] for row in locked.extra[-1]] if reserve is not None else []
     if not webinars:
         raise Webinar.DoesNotExist
     if shared and any(needs_exclusive_lock(w, seats[w.pk]) for w in webinars):
@@ -228,42 +243,54 @@ def _register_locked(*, webinars, shared, allowance, may_mail, series, data, ema
 
     verified = any(r.email_verified_at for r in existing.values())
     registrations: list[Registration] = []
+    changed: list[tuple[Registration, str, str]] = []  # (registration, action, previous status)
     seated: set[int] = set()
-    for webinar in webinars:
-        registration = existing.get(webinar.pk)
-        if registration is not None and registration.status in ACTIVE_STATUSES:
+    # The new rows, their activity lines and e-mail rows go to the server together, once.
+    with inserts_batched():
+        for webinar in webinars:
+            registration = existing.get(webinar.pk)
+            if registration is not None and registration.status in ACTIVE_STATUSES:
+                registrations.append(registration)
+                continue
+            previous_status = registration.status if registration else ""
+            if registration is None:
+                registration = Registration(webinar=webinar, email=email, source=source)
+            registration.webinar = webinar
+            registration.booking = booking
+            for name in PERSONAL_FIELDS:
+                if name in data:
+                    setattr(registration, name, data[name])
+            # Without the registrant's zone (API clients), e-mails use the organiser's zone, which they name.
+            registration.time_zone = data.get("time_zone") or webinar.time_zone
+            registration.answers = data.get("answers") or {}
+            registration.consent_privacy_at = now
+            registration.cancelled_at = None
+            _apply_status(registration, _status_for_new_seat(webinar, verified=verified, now=now, seats=seats[webinar.pk]), now=now)
+            if verified and registration.email_verified_at is None:
+                registration.email_verified_at = now
+            if registration.pk is None and keys:
+                registration.pk = keys.pop()  # reserved with the lock: inserted with the batch
+                registration.search_key = registration.compute_search_key()  # as save() does
+                insert_row(registration)
+            else:
+                registration.save()
+            if registration.status in (Status.CONFIRMED, Status.PENDING):
+                seated.add(webinar.pk)
+            action = "registration.created_again" if previous_status else "registration.created"
+            _log_status(registration, action, previous_status)
+            changed.append((registration, action, previous_status))
             registrations.append(registration)
-            continue
-        previous_status = registration.status if registration else ""
-        if registration is None:
-            registration = Registration(webinar=webinar, email=email, source=source)
-        registration.webinar = webinar
-        registration.booking = booking
-        for name in PERSONAL_FIELDS:
-            if name in data:
-                setattr(registration, name, data[name])
-        # Without the registrant's zone (API clients), e-mails use the organiser's zone, which they name.
-        registration.time_zone = data.get("time_zone") or webinar.time_zone
-        registration.answers = data.get("answers") or {}
-        registration.consent_privacy_at = now
-        registration.cancelled_at = None
-        _apply_status(registration, _status_for_new_seat(webinar, verified=verified, now=now, seats=seats[webinar.pk]), now=now)
-        if verified and registration.email_verified_at is None:
-            registration.email_verified_at = now
-        registration.save()
-        if registration.status in (Status.CONFIRMED, Status.PENDING):
-            seated.add(webinar.pk)
-        _status_changed(registration, "registration.created_again" if previous_status else "registration.created", previous_status)
-        registrations.append(registration)
-        if may_mail:
-            _announce(registration, booking)
+            if may_mail:
+                _announce(registration, booking)
 
-    needs_confirmation = any(
-        r.booking_id == booking.pk and needs_email_confirmation(r) and r.status in (Status.PENDING, Status.WAITLISTED)
-        for r in registrations
-    )
-    if needs_confirmation and may_mail:
-        messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
+        needs_confirmation = any(
+            r.booking_id == booking.pk and needs_email_confirmation(r) and r.status in (Status.PENDING, Status.WAITLISTED)
+            for r in registrations
+        )
+        if needs_confirmation and may_mail:
+            messaging.queue(kind="confirm_request", booking=booking, key=f"confirm-request:{booking.uuid}", series_id=webinars[0].series_id)
+    for registration, action, previous_status in changed:  # the rows are stored now
+        _tell_status(registration, action, previous_status)
     for webinar in webinars:
         remember_seats(webinar, seats[webinar.pk], taken=int(webinar.pk in seated))
     return RegistrationResult(booking=booking, registrations=registrations, created=True)
