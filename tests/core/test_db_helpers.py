@@ -43,6 +43,45 @@ def test_an_insert_sent_with_other_statements_is_the_orms_own_and_adopts_its_key
     assert stored.created_at is not None and stored.created_at == booking.created_at  # auto_now_add, as save() sets it
 
 
+def test_a_kept_insert_statement_is_what_the_compiler_writes_for_every_row():
+    from unittest import mock
+
+    from django.db.models.functions import Now
+    from django.utils import timezone
+
+    from tests.factories import WebinarFactory
+    from webinars.core import db
+    from webinars.registrations.models import Registration
+
+    webinar = WebinarFactory()
+    booking = Booking.objects.create(email="k@example.org", series=webinar.series, language="ru", time_zone="Asia/Yerevan")
+
+    def rows():
+        yield Booking(email="x@example.org", series=webinar.series, language="ru", time_zone="Asia/Almaty"), False
+        yield Registration(pk=10_001, webinar=webinar, booking=booking, email="y@example.org", name="Анаит", answers={"q": "да"}), False
+        yield Registration(webinar=webinar, booking=booking, email="z@example.org", name="Nino", country="GE"), False
+        yield OutgoingMessage(key="k-9", kind="manage_link", to_email="z@example.org", group="g", context={"a": [1]}), True
+
+    def same(params):  # psycopg's JSON adapter has no equality of its own
+        return [getattr(p, "obj", p) for p in params]
+
+    db._insert_sql.clear()
+    moment = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=moment):  # auto_now_add: the same time in both
+        first = [insert_statement(obj, ignore_conflicts=ignore) for obj, ignore in rows()]  # compiled, then kept
+        assert len(db._insert_sql) == 4
+        for (obj, ignore), compiled in zip(rows(), first, strict=True):
+            kept_sql, kept_params = insert_statement(obj, ignore_conflicts=ignore)
+            sql, params = db._compiled_insert(obj, using="default", ignore_conflicts=ignore)
+            assert kept_sql == sql == compiled[0]
+            assert same(kept_params) == same(params)
+    # A value that is an expression is compiled, not kept.
+    log = LogEntry(action="series.test", created_at=Now(), data={})
+    sql, params = insert_statement(log)
+    assert sql.count("%s") == len(params) == 7  # the eighth value, the time, is the database's own expression
+    assert (LogEntry, False, False, "default") not in db._insert_sql
+
+
 def test_a_failing_statement_of_a_batch_raises():
     with pytest.raises(Exception):  # noqa: B017, PT011 -- the driver's own error class differs by database
         fetch_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])

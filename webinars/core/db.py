@@ -8,6 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import connection, connections, models
 from django.db.models.constants import OnConflict
@@ -89,7 +90,38 @@ def insert_statement(obj: models.Model, *, using: str = "default", ignore_confli
     its key too when it has one (``reserve_keys``), ``RETURNING`` its key), to go to the server
     with other statements (``fetch_together``); ``adopt_inserted`` then gives ``obj`` its key.
     ``ignore_conflicts``: ``ON CONFLICT DO NOTHING`` (no row back when a unique value was taken).
-    For models whose saving sends no signal that anything listens to."""
+    For models whose saving sends no signal that anything listens to.
+
+    The SQL text of a model's insert never changes: it is compiled once and kept; later rows
+    only have their values prepared, as the compiler prepares them (``pre_save``, then
+    ``get_db_prep_save``). A value that is an expression goes through the compiler again.
+    """
+    shape = (type(obj), obj.pk is not None, ignore_conflicts, using)
+    kept = _insert_sql.get(shape)
+    if kept is not None:
+        sql, fields = kept
+        connection_ = connections[using]
+        params = []
+        for field in fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                break
+            params.append(field.get_db_prep_save(value, connection=connection_))
+        else:
+            return sql, params
+    sql, params = _compiled_insert(obj, using=using, ignore_conflicts=ignore_conflicts)
+    fields = insertable_fields(type(obj), with_key=obj.pk is not None)
+    plain = not any(hasattr(field, "get_placeholder") or hasattr(getattr(obj, field.attname), "resolve_expression") for field in fields)
+    if plain and len(params) == len(fields):
+        _insert_sql[shape] = (sql, fields)
+    return sql, params
+
+
+# (model, has its key, ignore conflicts, database alias) -> (INSERT SQL, the fields of its values)
+_insert_sql: dict[tuple, tuple[str, list[models.Field]]] = {}
+
+
+def _compiled_insert(obj: models.Model, *, using: str, ignore_conflicts: bool) -> tuple[str, list]:
     query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
     query.insert_values(insertable_fields(type(obj), with_key=obj.pk is not None), [obj])
     compiler = query.get_compiler(using=using)
@@ -118,11 +150,14 @@ def reserve_keys_statement(model: type[models.Model], count: int, *, using: str 
     return "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, meta.pk.column, count]
 
 
+RowT = TypeVar("RowT", bound=models.Model)
+
+
 @dataclass
 class _Pending:
     obj: models.Model
     ignore_conflicts: bool
-    then: Callable[[models.Model | None], None] | None
+    then: Callable[[Any], None] | None
 
 
 class InsertBatch:
@@ -138,7 +173,7 @@ class InsertBatch:
         self.using = using
         self.pending: list[_Pending] = []
 
-    def add(self, obj: models.Model, *, ignore_conflicts: bool = False, then: Callable[[models.Model | None], None] | None = None) -> None:
+    def add(self, obj: RowT, *, ignore_conflicts: bool = False, then: Callable[[RowT | None], None] | None = None) -> None:
         self.pending.append(_Pending(obj, ignore_conflicts, then))
 
     def flush(self) -> None:
@@ -172,7 +207,7 @@ def inserts_pending() -> bool:
     return getattr(_batches, "current", None) is not None
 
 
-def insert_row(obj: models.Model, *, ignore_conflicts: bool = False, then: Callable[[models.Model | None], None] | None = None) -> None:
+def insert_row(obj: RowT, *, ignore_conflicts: bool = False, then: Callable[[RowT | None], None] | None = None) -> None:
     """Insert the new ``obj`` now, or with the batch of the enclosing ``inserts_batched`` block.
 
     ``then(obj)`` (or ``then(None)`` when ``ignore_conflicts`` skipped it) runs once it is
