@@ -129,3 +129,26 @@ def test_recording_publish_validates_stores_and_announces_once(django_capture_on
     assert broadcasts.webinar_recording_publish(webinar=webinar, url="https://video.example.org/1", actor=None) == 0
     webinar.refresh_from_db()
     assert webinar.recording_url == "https://video.example.org/1"
+
+
+def test_the_search_key_is_written_however_a_registration_is_inserted(db):
+    from django.utils import timezone
+
+    from tests.factories import BookingFactory, WebinarFactory
+    from webinars.core.db import adopt_inserted, fetch_together, insert_statement
+    from webinars.registrations.models import Registration
+
+    webinar = WebinarFactory()
+    booking = BookingFactory()
+    row = {"webinar": webinar, "booking": booking, "consent_privacy_at": timezone.now()}
+    saved = Registration.objects.create(**row, email="a@example.org", name="Динара Халикова")
+    [bulk] = Registration.objects.bulk_create([Registration(**row, email="b@example.org", name="Анаит")])
+    sent = Registration(**row, email="c@example.org", name="Нино", organisation="Музей")
+    adopt_inserted(sent, fetch_together([insert_statement(sent)])[0])
+    keys = dict(Registration.objects.values_list("email", "search_key"))
+    assert keys == {
+        "a@example.org": saved.compute_search_key(),
+        "b@example.org": bulk.compute_search_key(),
+        "c@example.org": sent.compute_search_key(),
+    }
+    assert "dinara khalikova" in keys["a@example.org"] and "anait" in keys["b@example.org"] and "muzey" in keys["c@example.org"]

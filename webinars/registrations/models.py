@@ -20,6 +20,17 @@ from webinars.core.i18n import ContentCharField, ContentTextField
 from webinars.programme.models import Series, Webinar
 
 
+class SearchKeyField(models.TextField):
+    """The text an organiser's search matches, computed from its row (``compute_search_key``)
+    each time the row is written: by ``save()``, ``bulk_create`` or an insert sent with other
+    statements (``core.db.insert_statement``), which all call ``pre_save``."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = model_instance.compute_search_key()  # type: ignore[attr-defined]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 def new_token() -> str:
     """256 random bits. Named by the first migrations (the random tokens of the first link format)."""
     return secrets.token_urlsafe(32)
@@ -119,8 +130,8 @@ class Registration(models.Model):
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Name, e-mail, organisation and city as searched (``search_text``), kept by ``save``.
-    search_key = models.TextField(blank=True, default="", editable=False)
+    # Name, e-mail, organisation and city as searched (``search_text``), computed whenever the row is written.
+    search_key = SearchKeyField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -149,7 +160,6 @@ class Registration(models.Model):
         return f"{self.name} – {self.webinar}"
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.search_key = self.compute_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_key" not in update_fields and set(update_fields) & {*SEARCHED_FIELDS, "erased_at"}:
             kwargs["update_fields"] = [*update_fields, "search_key"]

@@ -270,7 +270,6 @@ def _register_locked(*, webinars, shared, allowance, may_mail, series, data, ema
                 registration.email_verified_at = now
             if registration.pk is None and keys:
                 registration.pk = keys.pop()  # reserved with the lock: inserted with the batch
-                registration.search_key = registration.compute_search_key()  # as save() does
                 insert_row(registration)
             else:
                 registration.save()
