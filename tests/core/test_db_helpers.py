@@ -212,3 +212,21 @@ class TestHealthCheckWithoutRoundTrip:
         second_connection.rollback()
         assert second_connection.is_usable()
         second_connection.set_autocommit(True)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="psycopg's conversion of placeholders")
+def test_a_long_batch_sent_again_is_not_converted_again_by_psycopg():
+    """A registration's rows go to the server as one text of ~5 KB with 56 parameters, the
+    same on every request: psycopg keeps its conversion (webinars/core/backends/postgresql)."""
+    from psycopg import _queries
+
+    padding = "/* " + "x" * 4200 + " */"  # longer than psycopg's own limit of 4,096 bytes
+    statements = [
+        (f"SELECT {', '.join(['%s::int'] * 30)} {padding}", list(range(30))),
+        (f"SELECT {', '.join(['%s::int'] * 30)}", list(range(30))),
+    ]
+    assert fetch_together(statements)[1] == [tuple(range(30))]
+    before = _queries._query2pg_client.cache_info()
+    assert fetch_together(statements)[0] == [tuple(range(30))]
+    after = _queries._query2pg_client.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)

@@ -15,6 +15,7 @@ from webinars.registrations import services
 from webinars.registrations.models import Registration, SeatCount
 from webinars.registrations.seats import (
     SeatState,
+    _sql,
     ensure_seat_counting,
     forget_seat_hints,
     lock_webinars_for_seats,
@@ -209,3 +210,26 @@ def test_a_registration_is_two_round_trips_inside_its_transaction_on_postgresql(
     assert stored.search_key == registration.search_key != ""
     assert LogEntry.objects.get(action="registration.created", object_id=registration.pk).data["to_status"] == S.CONFIRMED
     assert OutgoingMessage.objects.get(kind="confirmed", about_id=registration.pk).to_email == "two@example.org"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the plan of PostgreSQL's planner")
+def test_the_address_probe_can_only_use_the_index_of_addresses_whatever_the_statistics_say():
+    """When a webinar opens, the statistics know none of its registrations: every index that
+    starts with the webinar looked as cheap, and the one picked walked all its registrations."""
+    webinar = WebinarFactory(capacity=None)
+    RegistrationFactory.create_batch(3, webinar=webinar)
+    sql = _sql(connection.vendor, "address_known", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a three-row table would be read whole
+        cursor.execute("EXPLAIN " + sql, ["someone@example.org", webinar.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "registration_email_webinar" in plan, plan
+    assert "Index Cond: (lower((email)::text)" in plan, plan
+
+
+def test_the_address_probe_finds_an_address_in_any_case_stored():
+    webinar = WebinarFactory(capacity=None)
+    RegistrationFactory(webinar=webinar, email="Mixed.Case@Example.org")  # stored before addresses were lowered
+    now = timezone.now()
+    assert lock_webinars_for_seats([webinar], now=now, email="mixed.case@example.org").address_known
+    assert not lock_webinars_for_seats([webinar], now=now, email="other@example.org").address_known

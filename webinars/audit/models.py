@@ -23,15 +23,17 @@ class LogEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The foreign keys below have no index of their own: each leads one of the indexes in Meta
+    # (a line is written with every registration: each index is a write more).
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     content_object = GenericForeignKey("content_type", "object_id")
     # No database constraint: the log outlives what it tells of (a deleted webinar keeps its history).
     series = models.ForeignKey(
-        "programme.Series", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "programme.Series", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
     )
     webinar = models.ForeignKey(
-        "programme.Webinar", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "programme.Webinar", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
     )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 import unicodedata
+from collections import OrderedDict
 from functools import lru_cache
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from webinars.core.countries import sorted_by_name
-from webinars.core.i18n import i18n_text
+from webinars.core.i18n import i18n_dict, i18n_text
 from webinars.core.timezones import parse_time_zone
 
 from .models import Gender, InstitutionType, RegistrationQuestion
@@ -63,6 +67,47 @@ def _build_country_choices(region: list[str]) -> list[tuple[str, str]]:
     return [("", _("Choose a country"))] + first + ([("", "──────────")] if first else []) + rest
 
 
+class _SharedFields(dict):
+    """A form's fields that its instances share: "deep-copied" as a new dictionary of the same fields."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
+def _question_key(question: RegistrationQuestion) -> tuple:
+    """What a question's field is built from (the cache key of the fields built for it)."""
+    return (
+        question.pk,
+        question.kind,
+        question.required,
+        tuple(sorted(i18n_dict(question.label).items())),
+        tuple(sorted(i18n_dict(question.help_text).items())),
+        tuple(str(c) for c in question.choices or []),
+    )
+
+
+_fields_built: OrderedDict[tuple, dict[str, forms.Field]] = OrderedDict()
+_fields_lock = threading.Lock()
+FIELDS_KEPT = 256  # field sets of (form class, region, language, questions): a few per series
+
+
+def _built_fields(key: tuple, questions: list[RegistrationQuestion]) -> dict[str, forms.Field]:
+    """The fields for ``key`` (form class, region, language, questions), built once and kept."""
+    with _fields_lock:
+        fields = _fields_built.get(key)
+        if fields is not None:
+            _fields_built.move_to_end(key)
+            return fields
+    form_class, region, language, _questions = key
+    with translation.override(language):
+        fields = form_class._build_fields(region, language, questions)
+    with _fields_lock:
+        _fields_built[key] = fields
+        while len(_fields_built) > FIELDS_KEPT:
+            _fields_built.popitem(last=False)
+    return fields
+
+
 class RegistrationForm(forms.Form):
     name = PlainTextField(label=_("Full name"), max_length=200, help_text=_("As it should appear on your certificate, in any script."))
     email = forms.EmailField(label=_("E-mail"), max_length=254)
@@ -83,15 +128,27 @@ class RegistrationForm(forms.Form):
     website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
 
     def __init__(self, *args, series=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        region = [c.code for c in series.countries] if series is not None else []
-        # Already in Django's normalised shape and cached per region and language: set directly,
-        # skipping the field's and the widget's re-normalisation of ~250 pairs on every request.
-        country = self.fields["country"]
-        country._choices = country.widget._choices = _country_choices(tuple(region), get_language() or "en")  # type: ignore[attr-defined]
+        region = tuple(c.code for c in series.countries) if series is not None else ()
         self.questions: list[RegistrationQuestion] = list(series.registration_questions.all()) if series is not None else []
-        for question in self.questions:
-            self.fields[f"q_{question.pk}"] = self._question_field(question)
+        # A form's fields are deep-copied for each instance (Django's BaseForm), a fifth of a
+        # registration's time in Python. These fields are never changed after they are built
+        # (the views and the API only validate and render them), so instances share the fields
+        # built for the same class, region, language and questions; each instance still has
+        # its own dictionary of them (``DetailsForm`` removes some).
+        key = (type(self), region, get_language() or "en", tuple(_question_key(q) for q in self.questions))
+        self.base_fields = _SharedFields(_built_fields(key, self.questions))  # type: ignore[misc]  # per instance, on purpose
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def _build_fields(cls, region: tuple[str, ...], language: str, questions: list[RegistrationQuestion]) -> dict[str, forms.Field]:
+        fields = copy.deepcopy(cls.declared_fields)
+        # Already in Django's normalised shape and cached per region and language: set directly,
+        # skipping the field's and the widget's re-normalisation of ~250 pairs.
+        country = fields["country"]
+        country._choices = country.widget._choices = _country_choices(region, language)  # type: ignore[attr-defined]
+        for question in questions:
+            fields[f"q_{question.pk}"] = cls._question_field(question)
+        return fields
 
     @staticmethod
     def _question_field(question: RegistrationQuestion) -> forms.Field:

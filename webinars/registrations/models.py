@@ -101,7 +101,8 @@ class Registration(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="registrations")
-    webinar = models.ForeignKey(Webinar, verbose_name=_("webinar"), on_delete=models.PROTECT, related_name="registrations")
+    # No index of its own: the unique constraint (webinar, email) and the indexes below start with it.
+    webinar = models.ForeignKey(Webinar, verbose_name=_("webinar"), on_delete=models.PROTECT, related_name="registrations", db_index=False)
     email = models.EmailField(_("e-mail"), max_length=254)
     name = models.CharField(_("name"), max_length=200)
     country: Country = CountryField(_("country"), blank=True)  # the stubs type a CountryField as a plain CharField
@@ -115,12 +116,15 @@ class Registration(models.Model):
     consent_privacy_at = models.DateTimeField(_("privacy notice accepted at"))
     consent_recording = models.BooleanField(_("agrees to being recorded"), default=False)
     answers = models.JSONField(_("answers to the series' questions"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    # Read by webinar and status (``registration_webinar_status``); pending holds by their own index.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     source = models.CharField(_("source"), max_length=20, default="web")
     # The join and survey links are signed with this version (``core.links``); erasure raises it.
     link_version = models.PositiveIntegerField(default=0, editable=False)
     # SHA-256 of a join token e-mailed before links were signed, so that link works until it expires.
-    legacy_join_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Unique among the rows that have one (a partial index: new registrations have none, and
+    # writing one costs no index entry).
+    legacy_join_token_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("unconfirmed until"), null=True, blank=True)
@@ -139,6 +143,9 @@ class Registration(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["webinar", "email"], name="one_registration_per_email_and_webinar"),
+            models.UniqueConstraint(
+                fields=["legacy_join_token_hash"], condition=Q(legacy_join_token_hash__isnull=False), name="registration_legacy_join_token"
+            ),
             models.CheckConstraint(condition=~Q(status="pending") | Q(expires_at__isnull=False), name="pending_registration_has_expiry"),
         ]
         indexes = [

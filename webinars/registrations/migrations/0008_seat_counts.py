@@ -10,6 +10,8 @@ DROP = {
     "sqlite": [f"DROP TRIGGER IF EXISTS registrations_seats_{op}" for op in ("insert", "delete", "update")],
     "postgresql": [
         "DROP TRIGGER IF EXISTS registrations_seats_insert_delete ON registrations_registration",
+        "DROP TRIGGER IF EXISTS registrations_seats_insert ON registrations_registration",
+        "DROP TRIGGER IF EXISTS registrations_seats_delete ON registrations_registration",
         "DROP TRIGGER IF EXISTS registrations_seats_update ON registrations_registration",
         "DROP FUNCTION IF EXISTS registrations_seats_count()",
     ],
