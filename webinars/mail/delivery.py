@@ -34,7 +34,7 @@ from webinars.core.requestid import current_request_id, request_id_context
 from .journal import Journal, orphans_replay
 from .models import OutgoingMessage
 from .registry import get_kind
-from .rendering import render
+from .rendering import SharedBodies, render
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +170,10 @@ class _Sender:
     def send(self, claimed: list[OutgoingMessage], now: dt.datetime) -> None:
         sent: list[int] = []
         _prefetch(claimed)
+        shared = SharedBodies()  # for this batch only: what it read is as fresh as the batch
         for message in claimed:
             try:
-                email = render(message)
+                email = render(message, shared)
                 if self.smtp is None:
                     self.smtp = get_connection(fail_silently=False)
                     self.smtp.open()

@@ -28,6 +28,16 @@ class Rendering:
     subject: str | None = None  # replaces the kind's subject (e.g. an organiser's own subject line)
     attachments: list[Attachment] = field(default_factory=list)
     reply_to: list[str] = field(default_factory=list)  # where the recipient's answer goes (the series' contact)
+    # Bodies rendered once for a batch (``rendering.SharedBodies``): recipients whose e-mails
+    # differ only in their own links share one rendering of the templates. ``shared_key`` names
+    # what else the context depends on (besides language, zone, subject, title and the
+    # message's context, which the renderer adds); None: rendered for this recipient alone.
+    # ``own_links``: the context's links of this recipient (texts, or callables giving them),
+    # which the templates show as they are; ``own_values``: the context's values of this
+    # recipient that the templates must not read (a template that does is rendered per recipient).
+    shared_key: tuple | None = None
+    own_links: tuple[str, ...] = ()
+    own_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

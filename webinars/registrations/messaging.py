@@ -211,7 +211,20 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         **_organiser_context(series),
     }
     title = i18n_text(webinar.title, translation.get_language(), webinar.original_language) if webinar else ""
-    return Rendering(context=context, title=title, reply_to=[series.contact_email] if series and series.contact_email else [])
+    rendering = Rendering(context=context, title=title, reply_to=[series.contact_email] if series and series.contact_email else [])
+    if message.kind in SHARED_KINDS and webinar is not None:
+        # The same e-mail to every registrant of the webinar but for their own links: the
+        # worker renders the templates once per batch and language (mail.rendering.SharedBodies).
+        organiser = tuple(sorted((k, str(v)) for k, v in _organiser_context(series).items()))
+        rendering.shared_key = ("webinar", webinar.pk, series.pk if series else None, organiser)
+        rendering.own_links = ("manage_url", "confirm_url", "join_url")
+        rendering.own_values = ("registration", "booking", "registrations")
+    return rendering
+
+
+# Kinds sent to all the registrants of a webinar at once, whose templates show nothing of the
+# registrant but their links (a test renders each both ways and compares).
+SHARED_KINDS = frozenset({"reminder", "recording", "webinar_cancelled", "webinar_postponed", "organiser_message"})
 
 
 def _series_of(webinar, booking: Booking, registrations: list[Registration]) -> Series | None:
