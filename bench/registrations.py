@@ -182,13 +182,15 @@ import datetime as dt
 from django.utils import timezone
 from webinars.registrations.models import Booking, Registration
 now = timezone.now()
+# The region's zones and two languages, mixed as registrations arrive: 16 kinds of reminder.
+zones = ("Asia/Almaty", "Asia/Bishkek", "Asia/Tashkent", "Asia/Dushanbe", "Asia/Ashgabat", "Asia/Yerevan", "Asia/Tbilisi", "Asia/Baku")
 bookings = Booking.objects.bulk_create(
-    [Booking(email=f"r{{i}}@bench.example.org", language=("en", "ru")[i % 2], time_zone="Asia/Almaty") for i in range({count})],
+    [Booking(email=f"r{{i}}@bench.example.org", language=("en", "ru")[(i // 8) % 2], time_zone=zones[i % 8]) for i in range({count})],
     batch_size=2000,
 )
 Registration.objects.bulk_create(
     [Registration(booking=b, webinar_id={webinar_id}, email=b.email, name=f"Участник {{i}}", country="KZ", language=b.language,
-                  time_zone="Asia/Almaty", consent_privacy_at=now, status="confirmed", confirmed_at=now - dt.timedelta(days=1))
+                  time_zone=b.time_zone, consent_privacy_at=now, status="confirmed", confirmed_at=now - dt.timedelta(days=1))
      for i, b in enumerate(bookings)],
     batch_size=2000,
 )
@@ -253,6 +255,51 @@ def burst(site, *, tag: str, kill_worker: bool = False) -> dict:
 def hello_post_rate(site) -> float:
     result = post_burst("127.0.0.1", site.port, hello_jobs(BURST_REQUESTS), clients=BURST_CLIENTS)
     return result.rate
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU time used so far by the machine's PostgreSQL server (Linux /proc): its processes, and
+    those that ended (reaped by the postmaster). None where that cannot be read."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False).stdout.split()
+    if not pids:
+        return None
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: PTH123, SIM115
+        except OSError:
+            continue  # ended meanwhile: counted in the postmaster's children
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        if int(fields[1]) == 1 or fields[1] not in pids:  # the postmaster (its parent is not a postgres)
+            total += (int(fields[13]) + int(fields[14])) / ticks
+    return total
+
+
+class CpuMeter:
+    """CPU time of a burst, per request: the application server, the database server and the
+    client (this process). Requests/s move with whatever else the machine runs; CPU time per
+    request hardly does, so the ratio of CPU per request tells what the rate ratio would be on
+    an otherwise idle machine."""
+
+    def __init__(self, site, *, postgres: bool) -> None:
+        self.site, self.postgres = site, postgres
+
+    def _now(self) -> tuple[float, float, float] | None:
+        server = self.site.server_cpu_seconds()
+        database = postgres_cpu_seconds() if self.postgres else 0.0
+        if server is None or database is None:
+            return None
+        return server, database, time.process_time()
+
+    def measure(self, run, requests: int):  # type: ignore[no-untyped-def]
+        """``run()``'s result and (server, database, client) CPU µs per request, or None."""
+        before = self._now()
+        result = run()
+        after = self._now()
+        if before is None or after is None:
+            return result, None
+        return result, tuple((b - a) / requests * 1e6 for a, b in zip(before, after, strict=True))
 
 
 class SmtpSink:

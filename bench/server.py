@@ -192,6 +192,8 @@ class BenchSite:
             for pid in self.server_pids():
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+                if self.process is not None and pid == self.process.pid:
+                    total += (int(fields[13]) + int(fields[14])) / ticks  # workers that ended (a killed one)
         except (OSError, ValueError, IndexError):
             return None
         return total
