@@ -260,19 +260,18 @@ def hello_post_rate(site) -> float:
 def postgres_cpu_seconds() -> float | None:
     """CPU time used so far by the machine's PostgreSQL server (Linux /proc): its processes, and
     those that ended (reaped by the postmaster). None where that cannot be read."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False).stdout.split()
+    from bench.server import process_cpu_seconds, process_parent
+
+    pids = [int(p) for p in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False).stdout.split()]
     if not pids:
         return None
     total = 0.0
     for pid in pids:
         try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: PTH123, SIM115
+            # The postmaster is the one whose parent is not a postgres process.
+            total += process_cpu_seconds(pid, ended_children=process_parent(pid) not in pids)
         except OSError:
             continue  # ended meanwhile: counted in the postmaster's children
-        total += (int(fields[11]) + int(fields[12])) / ticks
-        if int(fields[1]) == 1 or fields[1] not in pids:  # the postmaster (its parent is not a postgres)
-            total += (int(fields[13]) + int(fields[14])) / ticks
     return total
 
 

@@ -47,6 +47,21 @@ def fetch(url: str, *, timeout: float = 10.0, headers: dict[str, str] | None = N
         return Response(e.code, dict(e.headers.items()), e.read())
 
 
+def process_cpu_seconds(pid: int, *, ended_children: bool = False) -> float:
+    """CPU time (user + system) of process ``pid`` so far (Linux /proc), with that of its ended
+    children it reaped when ``ended_children``. Raises OSError when it has ended."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if ended_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def process_parent(pid: int) -> int:
+    """The parent of process ``pid`` (Linux /proc). Raises OSError when it has ended."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 @dataclass
 class BenchSite:
     """Prepare a fresh site in a temporary directory and serve it with gunicorn.
@@ -173,10 +188,10 @@ class BenchSite:
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
-                    stat = (entry / "stat").read_text()
+                    parent = process_parent(int(entry.name))
                 except OSError:
                     continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                if parent == master:
                     pids.append(int(entry.name))
         return pids
 
@@ -187,13 +202,10 @@ class BenchSite:
         machine, so it tells what a request costs even on a busy machine.
         """
         total = 0.0
-        ticks = os.sysconf("SC_CLK_TCK")
         try:
             for pid in self.server_pids():
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-                if self.process is not None and pid == self.process.pid:
-                    total += (int(fields[13]) + int(fields[14])) / ticks  # workers that ended (a killed one)
+                # The arbiter's ended children are workers that ended (a killed one).
+                total += process_cpu_seconds(pid, ended_children=self.process is not None and pid == self.process.pid)
         except (OSError, ValueError, IndexError):
             return None
         return total

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import threading
 import unicodedata
-from collections import OrderedDict
 from functools import lru_cache
 
 from django import forms
@@ -86,26 +84,14 @@ def _question_key(question: RegistrationQuestion) -> tuple:
     )
 
 
-_fields_built: OrderedDict[tuple, dict[str, forms.Field]] = OrderedDict()
-_fields_lock = threading.Lock()
-FIELDS_KEPT = 256  # field sets of (form class, region, language, questions): a few per series
-
-
-def _built_fields(key: tuple, questions: list[RegistrationQuestion]) -> dict[str, forms.Field]:
-    """The fields for ``key`` (form class, region, language, questions), built once and kept."""
-    with _fields_lock:
-        fields = _fields_built.get(key)
-        if fields is not None:
-            _fields_built.move_to_end(key)
-            return fields
-    form_class, region, language, _questions = key
+@lru_cache(maxsize=256)  # field sets of (form class, region, language, questions): a few per series
+def _built_fields(
+    form_class: type[RegistrationForm], region: tuple[str, ...], language: str, question_keys: tuple, questions: tuple
+) -> dict[str, forms.Field]:
+    """The fields of ``form_class`` for a region, language and questions (``question_keys``
+    tells an edited question apart), built once and kept."""
     with translation.override(language):
-        fields = form_class._build_fields(region, language, questions)
-    with _fields_lock:
-        _fields_built[key] = fields
-        while len(_fields_built) > FIELDS_KEPT:
-            _fields_built.popitem(last=False)
-    return fields
+        return form_class._build_fields(region, language, list(questions))
 
 
 class RegistrationForm(forms.Form):
@@ -135,8 +121,9 @@ class RegistrationForm(forms.Form):
         # (the views and the API only validate and render them), so instances share the fields
         # built for the same class, region, language and questions; each instance still has
         # its own dictionary of them (``DetailsForm`` removes some).
-        key = (type(self), region, get_language() or "en", tuple(_question_key(q) for q in self.questions))
-        self.base_fields = _SharedFields(_built_fields(key, self.questions))  # type: ignore[misc]  # per instance, on purpose
+        question_keys = tuple(_question_key(q) for q in self.questions)
+        fields = _built_fields(type(self), region, get_language() or "en", question_keys, tuple(self.questions))
+        self.base_fields = _SharedFields(fields)  # type: ignore[misc]  # per instance, on purpose
         super().__init__(*args, **kwargs)
 
     @classmethod

@@ -196,6 +196,7 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
     webinar = registration.webinar if registration else None
     registrations = list(booking_registrations(booking)) if message.kind == "confirm_request" else []
     series = _series_of(webinar, booking, registrations)
+    organiser = _organiser_context(series)
     context = {
         "registration": registration,
         "booking": booking,
@@ -208,15 +209,14 @@ def registration_rendering(message: OutgoingMessage) -> Rendering:
         "webinar_url": _when_shown(lambda: _absolute(webinar.get_absolute_url())) if webinar else "",
         "series_url": _when_shown(lambda: _absolute(series.get_absolute_url())) if series else "",
         "registrations": registrations,
-        **_organiser_context(series),
+        **organiser,
     }
     title = i18n_text(webinar.title, translation.get_language(), webinar.original_language) if webinar else ""
     rendering = Rendering(context=context, title=title, reply_to=[series.contact_email] if series and series.contact_email else [])
     if message.kind in SHARED_KINDS and webinar is not None:
         # The same e-mail to every registrant of the webinar but for their own links: the
         # worker renders the templates once per batch and language (mail.rendering.SharedBodies).
-        organiser = tuple(sorted((k, str(v)) for k, v in _organiser_context(series).items()))
-        rendering.shared_key = ("webinar", webinar.pk, series.pk if series else None, organiser)
+        rendering.shared_key = ("webinar", webinar.pk, series.pk if series else None, tuple(sorted(organiser.items())))
         rendering.own_links = ("manage_url", "confirm_url", "join_url")
         rendering.own_values = ("registration", "booking", "registrations")
     return rendering
