@@ -225,6 +225,7 @@ def test_a_long_batch_sent_again_is_not_converted_again_by_psycopg():
         (f"SELECT {', '.join(['%s::int'] * 30)} {padding}", list(range(30))),
         (f"SELECT {', '.join(['%s::int'] * 30)}", list(range(30))),
     ]
+    fetch_together([("SELECT 1", [])])  # the test's transaction is open: BEGIN is not in the texts below
     assert fetch_together(statements)[1] == [tuple(range(30))]
     before = _queries._query2pg_client.cache_info()
     assert fetch_together(statements)[0] == [tuple(range(30))]

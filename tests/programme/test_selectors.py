@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import PersonFactory, SeriesFactory, SeriesRoleFactory, UserFactory, WebinarFactory, WebinarSpeakerFactory
 from webinars.programme import selectors
-from webinars.programme.models import SeriesRole, Webinar
+from webinars.programme.models import Series, SeriesRole, Webinar
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,11 @@ def test_series_editable_by_roles_and_superusers():
     assert selectors.webinar_for_preview(user=admin, webinar_id=draft.pk) == draft
     assert selectors.webinar_for_preview(user=stranger, webinar_id=draft.pk) is None
     assert selectors.webinar_for_preview(user=editor, webinar_id=WebinarFactory(series=theirs).pk) is None
+
+
+@pytest.mark.parametrize("countries", [["KZ", "UZ", "AM"], ["GE"], []])
+def test_a_series_country_codes_are_its_countries_codes(countries):
+    series = SeriesFactory(countries=countries)
+    for read in (series, Series.objects.get(pk=series.pk), Series.objects.only("id").get(pk=series.pk)):
+        assert read.country_codes == tuple(country.code for country in read.countries)
+        assert sorted(read.country_codes) == sorted(countries)

@@ -173,6 +173,15 @@ class Series(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("public:series", args=[self.slug])
 
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The codes of ``countries`` as stored, without a ``Country`` object each (reading
+        ``countries`` builds them, with their translated names: a registration form, which
+        only orders its country list by the region, does not need them)."""
+        if "countries" not in self.__dict__:
+            return tuple(country.code for country in self.countries)  # deferred: the descriptor loads it
+        return tuple(self._meta.get_field("countries").get_clean_value(self.__dict__["countries"]) or ())
+
 
 class SeriesSlug(models.Model):
     """Every slug a series has had, so that old addresses keep working after a rename."""

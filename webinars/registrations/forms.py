@@ -114,7 +114,7 @@ class RegistrationForm(forms.Form):
     website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
 
     def __init__(self, *args, series=None, **kwargs) -> None:
-        region = tuple(c.code for c in series.countries) if series is not None else ()
+        region = series.country_codes if series is not None else ()
         self.questions: list[RegistrationQuestion] = list(series.registration_questions.all()) if series is not None else []
         # A form's fields are deep-copied for each instance (Django's BaseForm), a fifth of a
         # registration's time in Python. These fields are never changed after they are built

@@ -15,15 +15,31 @@ with at most 50 parameters. The rows a registration writes go to the server toge
 (``core.db.fetch_together``): one text of ~5 KB with 56 parameters, the same on every
 request, converted anew each time (0.1–0.2 ms of a registration's ~2 ms in Python). The
 limits are raised for that; a psycopg without them fails ``tests/core/test_db_helpers.py``.
+
+And: a transaction's ``BEGIN`` goes to the server with its first statement. psycopg, out of
+autocommit, sends ``BEGIN`` alone before a transaction's first statement: a round trip of
+its own, in every ``transaction.atomic()`` block (a registration makes four trips under the
+seat lock's transaction: ``BEGIN``, the lock with its reads, the writes, ``COMMIT``). Here
+the driver's connection stays in autocommit and Django's "not autocommit" is kept beside
+it; the cursor (client-side binding, as Django's default) puts ``BEGIN`` before the first
+statement's text while no transaction is open, as one simple query (psycopg's own rule:
+begin when a statement runs outside a transaction while one is wanted). Statements that
+cannot carry it (``COPY``, ``executemany``, a server-side cursor's ``DECLARE``) send it
+alone first, as psycopg would. ``COMMIT`` and ``ROLLBACK`` are psycopg's own (they look at
+the server's transaction status, not at the autocommit flag).
 """
 
 from __future__ import annotations
 
 import select
+from typing import Any
 
 from django.db.backends.postgresql import base
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from psycopg import IsolationLevel, ProgrammingError
 from psycopg import _queries as psycopg_queries
-from psycopg.pq import TransactionStatus
+from psycopg.postgres import types as postgres_types
+from psycopg.pq import Format, TransactionStatus
 
 CACHED_QUERY_MAX_BYTES = 16_384
 CACHED_QUERY_MAX_PARAMETERS = 200
@@ -31,9 +47,103 @@ psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STA
 psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, CACHED_QUERY_MAX_PARAMETERS)
 
 _QUIET = (TransactionStatus.IDLE, TransactionStatus.INTRANS)
+_TIMESTAMPTZ_OID = postgres_types["timestamptz"].oid
+# On the driver's connection: whether Django wants a transaction (it is not in autocommit).
+_WANTED = "_webinars_transaction_wanted"
+
+
+def _begin_statement(raw: Any) -> bytes:
+    """The ``BEGIN`` psycopg would send for this connection's settings."""
+    parts = [b"BEGIN"]
+    if raw.isolation_level is not None:
+        parts += [b"ISOLATION LEVEL", IsolationLevel(raw.isolation_level).name.replace("_", " ").encode()]
+    if raw.read_only is not None:
+        parts.append(b"READ ONLY" if raw.read_only else b"READ WRITE")
+    if raw.deferrable is not None:
+        parts.append(b"DEFERRABLE" if raw.deferrable else b"NOT DEFERRABLE")
+    return b" ".join(parts)
+
+
+def _begin_due(raw: Any) -> bool:
+    """A transaction is wanted and none is open on the server."""
+    return getattr(raw, _WANTED, False) and raw.pgconn.transaction_status == TransactionStatus.IDLE
+
+
+class Cursor(base.Cursor):
+    """Django's client-side binding cursor that opens a wanted transaction with the statement."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None) -> Cursor:
+        raw = self.connection
+        if not _begin_due(raw):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        begin = _begin_statement(raw)
+        if isinstance(query, str):
+            query = begin.decode() + "; " + query
+        elif isinstance(query, bytes):
+            query = begin + b"; " + query
+        else:  # a composed query (psycopg.sql), rare: BEGIN alone, as psycopg would
+            super().execute(begin)
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        super().execute(query, params, prepare=False, binary=binary)
+        self.nextset()  # the statement's own result, as if it had been sent alone
+        return self
+
+    def begin_if_due(self) -> None:
+        """Send a wanted ``BEGIN`` now, alone (before what cannot carry it)."""
+        if _begin_due(self.connection):
+            super().execute(_begin_statement(self.connection))
+
+    def executemany(self, query: Any, params_seq: Any, *, returning: bool = False) -> None:
+        self.begin_if_due()
+        super().executemany(query, params_seq, returning=returning)
+
+    def copy(self, statement: Any, params: Any = None, *, writer: Any = None) -> Any:
+        self.begin_if_due()
+        return super().copy(statement, params, writer=writer)
+
+    def stream(self, query: Any, params: Any = None, *, binary: bool | None = None, size: int = 1) -> Any:
+        self.begin_if_due()
+        return super().stream(query, params, binary=binary, size=size)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.Cursor and not params.get("pool"):
+            params["cursor_factory"] = Cursor
+        return params
+
+    def _defers_begin(self) -> bool:
+        return self.connection is not None and self.connection.cursor_factory is Cursor
+
+    def _set_autocommit(self, autocommit: bool) -> None:
+        raw = self.connection
+        if not self._defers_begin():
+            return super()._set_autocommit(autocommit)
+        with self.wrap_database_errors:
+            status = raw.pgconn.transaction_status
+            if autocommit and status not in (TransactionStatus.IDLE, TransactionStatus.UNKNOWN):
+                # As psycopg refuses it: statements would silently run in the open transaction.
+                raise ProgrammingError(f"can't change 'autocommit' now: connection in transaction status {TransactionStatus(status).name}")
+            if not raw.autocommit:
+                raw.autocommit = True
+            setattr(raw, _WANTED, not autocommit)
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        if not name or not self._defers_begin():
+            return super().create_cursor(name)
+        raw = self.connection
+        # A server-side cursor's DECLARE opens the transaction itself; held past it only in autocommit.
+        in_transaction = getattr(raw, _WANTED, False)
+        if in_transaction:
+            with raw.cursor() as opener:
+                opener.begin_if_due()
+        cursor = base.ServerSideCursor(raw, name=name, scrollable=False, withhold=not in_transaction)
+        tzloader = raw.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
+        if self.timezone != tzloader.timezone:
+            register_tzloader(self.timezone, cursor)
+        return cursor
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
