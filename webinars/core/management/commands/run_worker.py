@@ -12,6 +12,7 @@ Prometheus metrics (queue depth and age, e-mails sent/failed/retried) on a priva
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import time
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         if metrics_address:
             metrics.serve(metrics_address)
+        if not once:
+            # As config/wsgi.py: the loaded code lives as long as the worker; its full
+            # collections then scan only what the batches leave behind.
+            gc.freeze()
         logger.info("worker started", extra={"event": "worker_started", "periodic": not no_periodic})
         next_periodic = 0.0
         while not stopping["now"]:
