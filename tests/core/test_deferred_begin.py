@@ -7,6 +7,7 @@ about what happens when ``transaction.atomic()`` starts and ends.
 from __future__ import annotations
 
 import psycopg
+import psycopg.sql
 import pytest
 from django.db import DatabaseError, ProgrammingError, connection, transaction
 
@@ -68,6 +69,29 @@ def test_the_first_statement_of_a_transaction_carries_begin_in_one_trip(sent):
         assert connection.connection.pgconn.transaction_status == psycopg.pq.TransactionStatus.INTRANS
     assert texts == ["BEGIN; SELECT %s::int", "SELECT 8"]
     assert commands == [b"COMMIT"]  # no BEGIN of its own
+
+
+def test_the_transaction_begins_with_the_connections_isolation_level():
+    connection.ensure_connection()
+    connection.connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            assert cursor.fetchone() == ("serializable",)
+    finally:
+        connection.connection.isolation_level = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_isolation")
+        assert cursor.fetchone() == ("read committed",)
+
+
+def test_a_composed_query_opens_the_transaction_with_begin_alone(sent):
+    texts, _commands = sent
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(psycopg.sql.SQL("SELECT {}").format(psycopg.sql.Literal(5)))
+        assert cursor.fetchone() == (5,)
+        assert connection.connection.pgconn.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    assert texts[0] == "BEGIN" and len(texts) == 2  # BEGIN, then the composed query
 
 
 def test_a_block_without_statements_sends_nothing(sent):

@@ -36,7 +36,7 @@ from typing import Any
 
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import register_tzloader
-from psycopg import IsolationLevel, ProgrammingError
+from psycopg import ProgrammingError
 from psycopg import _queries as psycopg_queries
 from psycopg.postgres import types as postgres_types
 from psycopg.pq import Format, TransactionStatus
@@ -53,15 +53,9 @@ _WANTED = "_webinars_transaction_wanted"
 
 
 def _begin_statement(raw: Any) -> bytes:
-    """The ``BEGIN`` psycopg would send for this connection's settings."""
-    parts = [b"BEGIN"]
-    if raw.isolation_level is not None:
-        parts += [b"ISOLATION LEVEL", IsolationLevel(raw.isolation_level).name.replace("_", " ").encode()]
-    if raw.read_only is not None:
-        parts.append(b"READ ONLY" if raw.read_only else b"READ WRITE")
-    if raw.deferrable is not None:
-        parts.append(b"DEFERRABLE" if raw.deferrable else b"NOT DEFERRABLE")
-    return b" ".join(parts)
+    """The ``BEGIN`` psycopg sends for this connection's isolation level, read-only and
+    deferrable settings (psycopg's own, kept until one of them changes)."""
+    return raw._get_tx_start_command()
 
 
 def _begin_due(raw: Any) -> bool:
@@ -76,14 +70,11 @@ class Cursor(base.Cursor):
         raw = self.connection
         if not _begin_due(raw):
             return super().execute(query, params, prepare=prepare, binary=binary)
-        begin = _begin_statement(raw)
-        if isinstance(query, str):
-            query = begin.decode() + "; " + query
-        elif isinstance(query, bytes):
-            query = begin + b"; " + query
-        else:  # a composed query (psycopg.sql), rare: BEGIN alone, as psycopg would
-            super().execute(begin)
+        if not isinstance(query, (str, bytes)):  # a composed query (psycopg.sql), rare: BEGIN alone, as psycopg would
+            self.begin_if_due()
             return super().execute(query, params, prepare=prepare, binary=binary)
+        begin = _begin_statement(raw)
+        query = begin.decode() + "; " + query if isinstance(query, str) else begin + b"; " + query
         super().execute(query, params, prepare=False, binary=binary)
         self.nextset()  # the statement's own result, as if it had been sent alone
         return self
